@@ -1,0 +1,46 @@
+# patchbot — build and test. `make test` is the one command that installs
+# what the tests need (Debian packages, Go modules) and runs them all; CI's
+# .ci/run calls exactly it.
+
+GO       ?= go
+PKGS     ?= ./...
+# Debian packages the tests use as real peers: b4 (series agreement),
+# Dovecot (IMAP), linux-source-6.1 (a real kernel tree), git-email
+# (sendemail-validate), gcc for cgo (tree-sitter).
+DEB_PKGS ?= b4 dovecot-imapd linux-source-6.1 git git-email gcc ca-certificates xz-utils
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all build test deps vet demo fuzz bench
+
+all: build
+
+build:
+	$(GO) build -o bin/patchbot ./cmd/patchbot
+
+# deps installs only what is missing, so it is cheap on a machine that has
+# everything already.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	$(GO) mod download
+
+vet:
+	$(GO) vet $(PKGS)
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "gofmt needed"; exit 1; }
+
+test: deps vet
+	$(GO) test -count=1 -timeout 45m $(PKGS)
+
+# The README's first command: review the bundled example series against the
+# bundled miniature tree.
+demo:
+	$(GO) run ./cmd/patchbot check --tree testdata/examples/tree testdata/examples/proto-ioctl-v1
+
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

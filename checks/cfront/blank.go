@@ -1,0 +1,396 @@
+package cfront
+
+import (
+	"strings"
+)
+
+// decorations are kernel attribute macros that tree-sitter cannot parse and
+// that do not change a type as gcc compares it: they are blanked before
+// parsing and dropped from type text.
+var decorations = map[string]bool{
+	"__must_check": true, "__init": true, "__exit": true, "__net_init": true, "__net_exit": true,
+	"__cold": true, "__hot": true, "__always_inline": true, "noinline": true, "noinline_for_stack": true,
+	"__noinline": true, "notrace": true, "__maybe_unused": true, "__always_unused": true,
+	"__used": true, "__unused": true, "__read_mostly": true, "__ro_after_init": true,
+	"__lsm_ro_after_init": true, "INDIRECT_CALLABLE_SCOPE": true, "__bpf_kfunc": true,
+	"asmlinkage": true, "__visible": true, "__randomize_layout": true, "__no_randomize_layout": true,
+	"__packed": true, "__weak": true, "__initdata": true, "__initconst": true, "__exitdata": true,
+	"__refdata": true, "__ref": true, "__refconst": true, "__meminit": true, "__meminitdata": true,
+	"__init_memblock": true, "__net_initdata": true, "__net_exitdata": true, "__noreturn": true,
+	"__pure": true, "__deprecated": true, "__latent_entropy": true, "__designated_init": true,
+	"__nocfi": true, "__noclone": true, "__flatten": true, "__malloc": true, "__naked": true,
+	"__sched": true, "__lockfunc": true, "__kprobes": true, "nokprobe_inline": true, "noinstr": true,
+	"__irq_entry": true, "__softirq_entry": true, "__attribute_const__": true, "__nonstring": true,
+	"__no_kcsan": true, "__no_sanitize_address": true, "__no_profile": true, "__ksym": true,
+	"__init_or_module": true, "__page_aligned_data": true, "__page_aligned_bss": true,
+	"__inline": true, "__inline__": true, "__nostackprotector": true, "__cpuidle": true,
+	"__no_context_analysis": true, "__fix_address": true, "__cficanonical": true,
+	"__initdata_or_meminfo": true, "__ro_after_init_scope": true,
+}
+
+// fnDecorations are attribute macros written with arguments:
+// `__aligned(8)`, `__attribute__((packed))`, `__releases(lock)`.
+var fnDecorations = map[string]bool{
+	"__attribute__": true, "__attribute": true, "__aligned": true, "__printf": true,
+	"__scanf": true, "__section": true, "__acquires": true, "__releases": true,
+	"__must_hold": true, "__cond_acquires": true, "__cond_releases": true,
+	"__alloc_size": true, "__counted_by": true, "__counted_by_le": true,
+	"__counted_by_be": true, "__assume_aligned": true, "__free": true, "__cleanup": true,
+	"__guarded_by": true, "__pt_guarded_by": true, "__diag_ignore_all": true,
+	"__no_sanitize_or_inline": true, "__alias": true, "__copy": true,
+}
+
+func isDecoration(word string) bool {
+	return decorations[word] || strings.HasPrefix(word, "____cacheline_") ||
+		strings.HasPrefix(word, "__cacheline_aligned")
+}
+
+// prepared holds the two blanked views of a source: parse has every
+// annotation, decoration, comment and preprocessor line replaced by spaces
+// (newlines kept, so byte offsets and lines do not move) and is what
+// tree-sitter reads; keep is the same but keeps the sparse annotations and
+// is what type text is taken from.
+type prepared struct {
+	parse []byte
+	keep  []byte
+	// lineStart[i] is the byte offset where line i+1 starts.
+	lineStart []int
+}
+
+// prepare blanks src for parsing. SYSCALL_DEFINEn headers are rewritten in
+// place, with the same length, into the function definition they expand to.
+func prepare(src []byte) *prepared {
+	p := &prepared{parse: make([]byte, len(src)), keep: make([]byte, len(src))}
+	copy(p.parse, src)
+	copy(p.keep, src)
+	p.lineStart = append(p.lineStart, 0)
+	for i, c := range src {
+		if c == '\n' {
+			p.lineStart = append(p.lineStart, i+1)
+		}
+	}
+	n := len(src)
+	atLineStart := true // only whitespace seen since the last newline
+	for i := 0; i < n; {
+		c := src[i]
+		switch {
+		case c == '\n':
+			atLineStart = true
+			i++
+			continue
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			i++
+			continue
+		case c == '#' && atLineStart:
+			i = p.blankDirective(i)
+			continue
+		case c == '/' && i+1 < n && src[i+1] == '/':
+			j := i
+			for j < n && src[j] != '\n' {
+				j++
+			}
+			p.blank(i, j, true)
+			i = j
+			continue
+		case c == '/' && i+1 < n && src[i+1] == '*':
+			j := i + 2
+			for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
+				j++
+			}
+			j = min(j+2, n)
+			p.blank(i, j, true)
+			i = j
+			continue
+		}
+		lineBegin := atLineStart
+		atLineStart = false
+		switch {
+		case c == '"' || c == '\'':
+			i = skipQuoted(src, i)
+		case isIdentByte(c) && !(c >= '0' && c <= '9'):
+			j := i
+			for j < n && isIdentByte(src[j]) {
+				j++
+			}
+			i = p.word(i, j, lineBegin)
+		case c >= '0' && c <= '9':
+			for i < n && (isIdentByte(src[i]) || src[i] == '.') {
+				i++
+			}
+		default:
+			i++
+		}
+	}
+	return p
+}
+
+// blank replaces src[i:j] with spaces in parse (and in keep when both),
+// keeping newlines.
+func (p *prepared) blank(i, j int, both bool) {
+	for k := i; k < j; k++ {
+		if p.parse[k] != '\n' {
+			p.parse[k] = ' '
+			if both {
+				p.keep[k] = ' '
+			}
+		}
+	}
+}
+
+// blankDirective blanks a preprocessor line starting at i, with its
+// backslash continuations, and returns the offset after it.
+func (p *prepared) blankDirective(i int) int {
+	src := p.parse
+	j := i
+	for j < len(src) {
+		if src[j] == '\n' {
+			k := j - 1
+			for k > i && (src[k] == ' ' || src[k] == '\t' || src[k] == '\r') {
+				k--
+			}
+			if src[k] != '\\' {
+				break
+			}
+		}
+		j++
+	}
+	p.blank(i, j, true)
+	return j
+}
+
+// word handles the identifier src[i:j] and returns where scanning resumes.
+func (p *prepared) word(i, j int, lineBegin bool) int {
+	w := string(p.parse[i:j])
+	switch {
+	case spaceAnnotations[w]:
+		p.blank(i, j, false)
+		return j
+	case isDecoration(w):
+		p.blank(i, j, true)
+		return j
+	case fnDecorations[w]:
+		if k := skipSpace(p.parse, j); k < len(p.parse) && p.parse[k] == '(' {
+			e := matchParen(p.parse, k)
+			p.blank(i, e, true)
+			return e
+		}
+		p.blank(i, j, true)
+		return j
+	}
+	if !lineBegin || p.lineColumn(i) != 0 {
+		return j
+	}
+	if strings.HasPrefix(w, "SYSCALL_DEFINE") || strings.HasPrefix(w, "COMPAT_SYSCALL_DEFINE") {
+		if e, ok := p.rewriteSyscall(i, j, w); ok {
+			return e
+		}
+		return j
+	}
+	// A file-scope macro statement: `EXPORT_SYMBOL(x);`, `module_init(f);`,
+	// `static DEFINE_MUTEX(lock);`. Without a type in front, `name(...);` at
+	// column 0 cannot be a declaration, so it is a macro invocation.
+	start, name, nameEnd := i, w, j
+	if w == "static" {
+		k := skipSpace(p.parse, j)
+		e := k
+		for e < len(p.parse) && isIdentByte(p.parse[e]) {
+			e++
+		}
+		name, nameEnd = string(p.parse[k:e]), e
+		if name == "" || strings.ToUpper(name) != name {
+			return j
+		}
+	}
+	k := skipSpace(p.parse, nameEnd)
+	if k >= len(p.parse) || p.parse[k] != '(' || isKeyword(name) {
+		return j
+	}
+	e := matchParen(p.parse, k)
+	s := skipSpace(p.parse, e)
+	if s < len(p.parse) && p.parse[s] == ';' {
+		p.blank(start, s+1, true)
+		return s + 1
+	}
+	return j
+}
+
+func (p *prepared) lineColumn(off int) int {
+	lo, hi := 0, len(p.lineStart)
+	for lo+1 < hi {
+		m := (lo + hi) / 2
+		if p.lineStart[m] <= off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return off - p.lineStart[lo]
+}
+
+// line is the 1-based line of byte offset off.
+func (p *prepared) line(off int) int {
+	lo, hi := 0, len(p.lineStart)
+	for lo+1 < hi {
+		m := (lo + hi) / 2
+		if p.lineStart[m] <= off {
+			lo = m
+		} else {
+			hi = m
+		}
+	}
+	return lo + 1
+}
+
+// rewriteSyscall rewrites `SYSCALL_DEFINE3(ioctl, unsigned int, fd, ...)`
+// into `long      sys_ioctl(unsigned int  fd ...)` of the same length, in
+// both views, so that tree-sitter sees the definition the macro expands to.
+func (p *prepared) rewriteSyscall(i, j int, w string) (int, bool) {
+	prefix := "sys_"
+	if strings.HasPrefix(w, "COMPAT_") {
+		prefix = "compat_sys_"
+	}
+	src := p.parse
+	if j >= len(src) || src[j] != '(' || len(w) < len("SYSCALL_DEFINE0") {
+		return j, false
+	}
+	e := matchParen(src, j)
+	if e > len(src) || src[e-1] != ')' {
+		return j, false
+	}
+	// Split the arguments at depth-0 commas.
+	var commas []int
+	depth := 0
+	for k := j + 1; k < e-1; k++ {
+		switch src[k] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				commas = append(commas, k)
+			}
+		}
+	}
+	nameStart := skipSpace(src, j+1)
+	nameEnd := nameStart
+	for nameEnd < len(src) && isIdentByte(src[nameEnd]) {
+		nameEnd++
+	}
+	if nameEnd == nameStart || len(commas)%2 != 0 {
+		return j, false
+	}
+	if len(commas) == 0 {
+		// SYSCALL_DEFINE0(name): "long  sys_name()" needs one more byte,
+		// taken from the padding.
+		head := "long"
+		pad := nameStart - i - len(head) - len(prefix) - 1
+		if pad < 1 || strings.ContainsRune(string(src[i:e]), '\n') {
+			return j, false
+		}
+		out := head + strings.Repeat(" ", pad) + prefix + string(src[nameStart:nameEnd]) + "()"
+		if len(out) > e-i {
+			return j, false
+		}
+		out += strings.Repeat(" ", e-i-len(out))
+		for _, v := range [][]byte{p.parse, p.keep} {
+			copy(v[i:e], out)
+		}
+		return e, true
+	}
+	head := "long"
+	pad := nameStart - i - len(head) - len(prefix)
+	if pad < 1 || strings.ContainsRune(string(src[i:nameStart]), '\n') {
+		return j, false
+	}
+	out := head + strings.Repeat(" ", pad) + prefix
+	for _, v := range [][]byte{p.parse, p.keep} {
+		copy(v[i:nameStart], out)
+		for k := nameEnd; k < commas[0]; k++ {
+			if v[k] != '\n' {
+				v[k] = ' '
+			}
+		}
+		v[commas[0]] = '('
+		// type, name pairs: the comma after each type becomes a space.
+		for c := 1; c < len(commas); c += 2 {
+			v[commas[c]] = ' '
+		}
+	}
+	return e, true
+}
+
+func skipSpace(src []byte, i int) int {
+	for i < len(src) && (src[i] == ' ' || src[i] == '\t' || src[i] == '\n' || src[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// matchParen returns the offset after the parenthesis matching src[i]
+// (which is "("), or len(src) when it is not closed.
+func matchParen(src []byte, i int) int {
+	depth := 0
+	for k := i; k < len(src); k++ {
+		switch src[k] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+			if depth == 0 {
+				return k + 1
+			}
+		case '"', '\'':
+			k = skipQuoted(src, k) - 1
+		}
+	}
+	return len(src)
+}
+
+// matchBrace returns the offset of the brace matching src[i] (which is
+// "{"), or len(src) when the source ends first.
+func matchBrace(src []byte, i int) int {
+	depth := 0
+	for k := i; k < len(src); k++ {
+		switch src[k] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return k
+			}
+		case '"', '\'':
+			k = skipQuoted(src, k) - 1
+		}
+	}
+	return len(src)
+}
+
+// skipQuoted returns the offset after the string or character literal
+// starting at src[i]; an unterminated literal ends at the end of its line.
+func skipQuoted(src []byte, i int) int {
+	q := src[i]
+	k := i + 1
+	for k < len(src) {
+		switch src[k] {
+		case '\\':
+			k += 2
+			continue
+		case q:
+			return k + 1
+		case '\n':
+			return k
+		}
+		k++
+	}
+	return len(src)
+}
+
+var keywords = map[string]bool{
+	"if": true, "for": true, "while": true, "switch": true, "return": true, "sizeof": true,
+	"do": true, "else": true, "case": true, "goto": true, "typeof": true, "__typeof__": true,
+	"_Static_assert": true, "static_assert": true, "asm": true, "__asm__": true,
+}
+
+func isKeyword(w string) bool { return keywords[w] }

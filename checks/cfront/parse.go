@@ -1,0 +1,87 @@
+package cfront
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	sitter "github.com/smacker/go-tree-sitter"
+	"github.com/smacker/go-tree-sitter/c"
+)
+
+// MaxSource is the largest source Parse accepts (the largest C file of
+// linux 6.1 net/ and include/ is 0.55 MiB).
+const MaxSource = 1 << 20
+
+// ParseTimeout bounds the time tree-sitter may spend on one source. The
+// largest file of linux 6.1 net/ parses in well under a second.
+const ParseTimeout = 5 * time.Second
+
+// ErrTooLarge is returned for sources over MaxSource bytes.
+var ErrTooLarge = errors.New("C source too large")
+
+// Parser parses C sources. It holds a tree-sitter parser and is not safe
+// for concurrent use: use one Parser per goroutine.
+type Parser struct {
+	ts *sitter.Parser
+	// DeclarationsOnly skips the inside of function bodies, except bodies
+	// that hold an initializer list: the Unit then has no Calls, Casts or
+	// locals. The tree index needs only signatures, structs and
+	// initializers, and walking bodies is most of the extraction time.
+	DeclarationsOnly bool
+}
+
+// NewParser returns a Parser for C. Close it when done.
+func NewParser() *Parser {
+	ts := sitter.NewParser()
+	ts.SetLanguage(c.GetLanguage())
+	ts.SetOperationLimit(int(ParseTimeout.Microseconds())) // a timeout in µs, despite its name
+	return &Parser{ts: ts}
+}
+
+// Close frees the tree-sitter parser.
+func (p *Parser) Close() { p.ts.Close() }
+
+// Parse parses C source: a whole file or a fragment (a hunk's pre- or
+// post-image). It never panics, tolerates syntax errors and gives up after
+// ParseTimeout or when ctx is done. Lines in the Unit are 1-based lines of
+// src.
+func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
+	if len(src) > MaxSource {
+		return nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
+	}
+	defer func() {
+		// Extraction walks trees of arbitrary broken code; a bug there must
+		// cost one fragment, not the bot.
+		if r := recover(); r != nil {
+			u, err = nil, fmt.Errorf("parse C: internal error: %v", r)
+		}
+	}()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("parse C: %w", err)
+	}
+	pre := prepare(src)
+	// The parser's own timeout bounds the time, not a cancellable context:
+	// go-tree-sitter's context watcher can set the cancellation flag after
+	// a parse completed, which then cancels the parser's next parse.
+	tree, err := p.ts.ParseCtx(context.Background(), nil, pre.parse)
+	if err != nil {
+		// A halted parse would be resumed by the next call: start afresh.
+		p.ts.Reset()
+		return nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
+	}
+	defer tree.Close()
+	x := newExtractor(pre)
+	x.declsOnly = p.DeclarationsOnly
+	x.walk(tree.RootNode(), scope{top: true})
+	x.finish()
+	return x.u, nil
+}
+
+// Parse parses C source with a fresh Parser; see Parser.Parse.
+func Parse(src []byte) (*Unit, error) {
+	p := NewParser()
+	defer p.Close()
+	return p.Parse(context.Background(), src)
+}

@@ -1,0 +1,105 @@
+package checks
+
+import (
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+// InferRules reads conversion rules off a model's diffs: a struct
+// definition in which a function-pointer member changes type (the member in
+// the hunk's pre-image against the same member in its post-image) gives
+// Rule{Struct, Member, Old, New} with canonical function types.
+func (m *model) inferRules() []Rule {
+	var out []Rule
+	seen := map[string]bool{}
+	for _, pi := range m.patches {
+		for _, fi := range pi.files {
+			if !isCSource(fi.name) {
+				continue
+			}
+			for _, hi := range fi.hunks {
+				pre, post := hi.pre.parse(m.ctx), hi.post.parse(m.ctx)
+				for _, ps := range pre.Structs {
+					for _, pm := range ps.Members {
+						if pm.Func == nil || !hi.pre.ChangedIn(pm.Line, pm.Line+memberSpan) {
+							continue
+						}
+						nm, ok := findMember(post.Structs, ps.Name, pm.Name)
+						if !ok || nm.Func == nil || pm.Func.Equal(*nm.Func) {
+							continue
+						}
+						r := Rule{Struct: ps.Name, Member: pm.Name, Old: pm.Func.String(), New: nm.Func.String()}
+						if key := r.Struct + "." + r.Member; !seen[key] {
+							seen[key] = true
+							out = append(out, r)
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// memberSpan is how many lines past its first line a member declaration
+// may continue (parameter lists wrapped by kernel style).
+const memberSpan = 4
+
+// findMember finds a member of the named struct among structs.
+func findMember(structs []cfront.Struct, structName, member string) (cfront.Member, bool) {
+	for _, st := range structs {
+		if st.Name != structName {
+			continue
+		}
+		for _, mem := range st.Members {
+			if mem.Name == member {
+				return mem, true
+			}
+		}
+	}
+	return cfront.Member{}, false
+}
+
+// rules returns the rules in force for the model: those inferred from the
+// series, then the pinned ones (env.Rules) for members the series does not
+// convert itself. Pinned rules are normalised through cfront.ParseFuncType
+// so that spelling differences in the config do not matter.
+func (m *model) rules() []Rule {
+	if m.ruleCache != nil {
+		return *m.ruleCache
+	}
+	out := m.inferRules()
+	have := map[string]bool{}
+	for _, r := range out {
+		have[r.Struct+"."+r.Member] = true
+	}
+	for _, r := range m.env.Rules {
+		if have[r.Struct+"."+r.Member] {
+			continue
+		}
+		have[r.Struct+"."+r.Member] = true
+		out = append(out, normaliseRule(r))
+	}
+	m.ruleCache = &out
+	return out
+}
+
+// normaliseRule puts a rule's types in canonical form where they parse.
+func normaliseRule(r Rule) Rule {
+	if ft, err := cfront.ParseFuncType(r.Old); err == nil {
+		r.Old = ft.String()
+	}
+	if ft, err := cfront.ParseFuncType(r.New); err == nil {
+		r.New = ft.String()
+	}
+	return r
+}
+
+// ruleFor returns the rule covering struct.member, if any.
+func (m *model) ruleFor(structName, member string) (Rule, bool) {
+	for _, r := range m.rules() {
+		if r.Struct == structName && r.Member == member {
+			return r, true
+		}
+	}
+	return Rule{}, false
+}

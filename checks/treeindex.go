@@ -1,0 +1,425 @@
+package checks
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+// IndexOptions configure BuildIndex.
+type IndexOptions struct {
+	// Dirs are the subdirectories of the tree to walk; empty means the
+	// whole tree.
+	Dirs []string
+	// Needles restrict parsing to files whose text contains one of them
+	// (e.g. "struct proto"); empty means every .c and .h file.
+	Needles []string
+	// CacheDir holds the parse cache; default
+	// filepath.Join(os.UserCacheDir(), "patchbot", "index").
+	CacheDir string
+	// Workers is the number of parsing goroutines; default
+	// runtime.GOMAXPROCS(0).
+	Workers int
+	// Log receives progress and cache diagnostics; default slog.Default().
+	Log *slog.Logger
+}
+
+// TreeIndex is the index of a kernel tree: struct definitions, initializer
+// bindings and function signatures. It is read-only after BuildIndex and
+// safe for concurrent use.
+type TreeIndex struct {
+	// Root is the tree's directory.
+	Root string
+
+	files    int
+	structs  map[string][]IndexedStruct
+	funcs    map[string][]IndexedFunc
+	bindings map[bindingKey][]Binding
+}
+
+type bindingKey struct{ structName, member string }
+
+// IndexedFunc is a function definition or prototype found in the tree.
+type IndexedFunc struct {
+	cfront.Func
+	// File is relative to the tree root, with forward slashes.
+	File string
+}
+
+// IndexedStruct is a struct definition found in the tree.
+type IndexedStruct struct {
+	cfront.Struct
+	// File is relative to the tree root, with forward slashes.
+	File string
+}
+
+// Binding is one designated initializer field naming a function: in
+// `struct proto raw_prot = { .ioctl = raw_ioctl }`, Struct "proto", Var
+// "raw_prot", Member "ioctl", Func "raw_ioctl".
+type Binding struct {
+	Struct, Var, Member, Func, File string
+	Line                          int
+}
+
+// fileSummary is what the index keeps of one parsed file; it is what the
+// cache stores.
+type fileSummary struct {
+	Funcs   []cfront.Func
+	Structs []cfront.Struct
+	Inits   []cfront.Init
+}
+
+// BuildIndex indexes the C files of the kernel tree at root. Parsed files
+// are cached under opt.CacheDir, keyed by content hash, so a second build
+// re-parses only files that changed. Nothing is written into the tree.
+func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*TreeIndex, error) {
+	start := time.Now()
+	root, err := filepath.Abs(root)
+	if err != nil {
+		return nil, fmt.Errorf("index tree %s: %w", root, err)
+	}
+	if st, err := os.Stat(root); err != nil {
+		return nil, fmt.Errorf("index tree: %w", err)
+	} else if !st.IsDir() {
+		return nil, fmt.Errorf("index tree %s: not a directory", root)
+	}
+	log := opt.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	workers := opt.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	cache, err := openCache(root, opt)
+	if err != nil {
+		log.Warn("tree index cache unavailable, parsing everything", "err", err)
+	}
+	files, err := listFiles(ctx, root, opt.Dirs)
+	if err != nil {
+		return nil, err
+	}
+	results := make([]fileResult, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	var firstErr error
+	var errOnce sync.Once
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var p *cfront.Parser
+			defer func() {
+				if p != nil {
+					p.Close()
+				}
+			}()
+			for i := range next {
+				r, err := indexFile(ctx, root, files[i], opt.Needles, cache, &p)
+				if err != nil {
+					errOnce.Do(func() { firstErr = err })
+					continue
+				}
+				results[i] = r
+			}
+		}()
+	}
+feed:
+	for i := range files {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("index tree %s: %w", root, err)
+	}
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	x := &TreeIndex{
+		Root:     root,
+		structs:  make(map[string][]IndexedStruct),
+		funcs:    make(map[string][]IndexedFunc),
+		bindings: make(map[bindingKey][]Binding),
+	}
+	parsed, reused, failed := 0, 0, 0
+	for i, r := range results {
+		switch {
+		case r.failed:
+			failed++
+		case r.parsed:
+			parsed++
+		case r.sum != nil:
+			reused++
+		}
+		if r.sum != nil {
+			x.add(files[i].rel, r.sum)
+		}
+	}
+	x.sort()
+	if cache != nil {
+		if err := cache.save(files, results); err != nil {
+			log.Warn("tree index cache not saved", "dir", cache.dir, "err", err)
+		}
+	}
+	log.Debug("tree indexed", "root", root, "files", len(files), "indexed", x.files,
+		"parsed", parsed, "cached", reused, "unparsable", failed, "took", time.Since(start))
+	return x, nil
+}
+
+// treeFile is a candidate file of the tree.
+type treeFile struct {
+	rel   string // slash-separated, relative to the root
+	size  int64
+	mtime int64
+}
+
+// listFiles walks dirs of root for .c and .h files, in a stable order.
+func listFiles(ctx context.Context, root string, dirs []string) ([]treeFile, error) {
+	if len(dirs) == 0 {
+		dirs = []string{"."}
+	}
+	var files []treeFile
+	for _, d := range dirs {
+		base := filepath.Join(root, filepath.FromSlash(d))
+		if rel, err := filepath.Rel(root, base); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+			return nil, fmt.Errorf("index tree: directory %q is outside the tree", d)
+		}
+		err := filepath.WalkDir(base, func(path string, de fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if de.IsDir() {
+				if n := de.Name(); path != base && (n == ".git" || strings.HasPrefix(n, ".")) {
+					return filepath.SkipDir
+				}
+				return nil
+			}
+			if !de.Type().IsRegular() || !(strings.HasSuffix(path, ".c") || strings.HasSuffix(path, ".h")) {
+				return nil
+			}
+			info, err := de.Info()
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(root, path)
+			if err != nil {
+				return err
+			}
+			files = append(files, treeFile{rel: filepath.ToSlash(rel), size: info.Size(), mtime: info.ModTime().UnixNano()})
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("index tree: walk %s: %w", d, err)
+		}
+	}
+	slices.SortFunc(files, func(a, b treeFile) int { return strings.Compare(a.rel, b.rel) })
+	files = slices.CompactFunc(files, func(a, b treeFile) bool { return a.rel == b.rel })
+	return files, nil
+}
+
+// fileResult is the outcome for one file.
+type fileResult struct {
+	hash   string // content hash, "" when the file did not match the needles
+	match  bool
+	sum    *fileSummary
+	parsed bool
+	failed bool
+	// fromStat is true when the cache's stat fast path answered.
+	fromStat bool
+}
+
+// indexFile produces the summary of one file, from the cache when its
+// content is known.
+func indexFile(ctx context.Context, root string, f treeFile, needles []string, cache *indexCache, pp **cfront.Parser) (fileResult, error) {
+	if cache != nil {
+		if r, ok := cache.lookupStat(f); ok {
+			return r, nil
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+	if err != nil {
+		return fileResult{}, fmt.Errorf("index tree: read %s: %w", f.rel, err)
+	}
+	if !matches(src, needles) {
+		return fileResult{}, nil
+	}
+	r := fileResult{match: true, hash: contentHash(src)}
+	if cache != nil {
+		if sum, ok := cache.lookupHash(r.hash); ok {
+			r.sum = sum
+			return r, nil
+		}
+	}
+	if *pp == nil {
+		*pp = cfront.NewParser()
+		(*pp).DeclarationsOnly = true
+	}
+	u, err := (*pp).Parse(ctx, src)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fileResult{}, ctx.Err()
+		}
+		// A file tree-sitter cannot handle (too large, too slow) is left
+		// out of the index rather than failing it.
+		r.failed = true
+		r.sum = &fileSummary{}
+		return r, nil
+	}
+	r.parsed = true
+	r.sum = &fileSummary{Funcs: u.Funcs, Structs: u.Structs, Inits: u.Inits}
+	return r, nil
+}
+
+func matches(src []byte, needles []string) bool {
+	if len(needles) == 0 {
+		return true
+	}
+	for _, n := range needles {
+		if bytes.Contains(src, []byte(n)) {
+			return true
+		}
+	}
+	return false
+}
+
+// add merges one file's summary into the index.
+func (x *TreeIndex) add(rel string, s *fileSummary) {
+	x.files++
+	for _, f := range s.Funcs {
+		x.funcs[f.Name] = append(x.funcs[f.Name], IndexedFunc{Func: f, File: rel})
+	}
+	for _, st := range s.Structs {
+		if st.Name == "" {
+			continue
+		}
+		x.structs[st.Name] = append(x.structs[st.Name], IndexedStruct{Struct: st, File: rel})
+	}
+	for _, in := range s.Inits {
+		if in.Struct == "" || in.Var == "" {
+			continue
+		}
+		for _, f := range in.Fields {
+			if f.Ident == "" || f.Ident == "NULL" {
+				continue
+			}
+			k := bindingKey{in.Struct, f.Member}
+			x.bindings[k] = append(x.bindings[k], Binding{
+				Struct: in.Struct, Var: in.Var, Member: f.Member, Func: f.Ident, File: rel, Line: f.Line,
+			})
+		}
+	}
+}
+
+// sort orders every list by file and line.
+func (x *TreeIndex) sort() {
+	for _, v := range x.bindings {
+		slices.SortStableFunc(v, func(a, b Binding) int {
+			if c := strings.Compare(a.File, b.File); c != 0 {
+				return c
+			}
+			return a.Line - b.Line
+		})
+	}
+	for _, v := range x.funcs {
+		slices.SortStableFunc(v, func(a, b IndexedFunc) int {
+			if c := strings.Compare(a.File, b.File); c != 0 {
+				return c
+			}
+			return a.Line - b.Line
+		})
+	}
+}
+
+// Files is how many files were indexed: the .c and .h files that matched
+// the needles (all of them without needles).
+func (x *TreeIndex) Files() int { return x.files }
+
+// Struct returns the definition of struct name: the one under include/ when
+// there is one, else the first found.
+func (x *TreeIndex) Struct(name string) (IndexedStruct, bool) {
+	defs := x.structs[name]
+	if len(defs) == 0 {
+		return IndexedStruct{}, false
+	}
+	for _, d := range defs {
+		if strings.HasPrefix(d.File, "include/") {
+			return d, true
+		}
+	}
+	return defs[0], true
+}
+
+// Bindings returns the functions bound to member of struct structName in
+// designated initializers, sorted by file and line. Nested designators are
+// joined with "." ("ops.ioctl").
+func (x *TreeIndex) Bindings(structName, member string) []Binding {
+	return slices.Clone(x.bindings[bindingKey{structName, member}])
+}
+
+// Funcs returns every definition and prototype of the function name.
+func (x *TreeIndex) Funcs(name string) []IndexedFunc {
+	return slices.Clone(x.funcs[name])
+}
+
+// Resolve returns what b.Func means where it is bound: the definitions and
+// prototypes in b.File when there are any (static functions are
+// file-local), else the non-static ones elsewhere; plus the prototypes in
+// headers. Entries of b.File come first.
+func (x *TreeIndex) Resolve(b Binding) []IndexedFunc {
+	all := x.funcs[b.Func]
+	var out []IndexedFunc
+	for _, f := range all {
+		if f.File == b.File {
+			out = append(out, f)
+		}
+	}
+	if len(out) == 0 {
+		for _, f := range all {
+			if !f.Static && !strings.HasSuffix(f.File, ".h") {
+				out = append(out, f)
+			}
+		}
+	}
+	for _, f := range all {
+		if strings.HasSuffix(f.File, ".h") && !f.Definition && f.File != b.File {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// ReadFile returns the content of a tree file, rel being relative to the
+// root (for applying patches in memory).
+func (x *TreeIndex) ReadFile(rel string) ([]byte, error) {
+	clean := filepath.Clean(filepath.FromSlash(rel))
+	if filepath.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, ".."+string(filepath.Separator)) {
+		return nil, fmt.Errorf("read tree file %q: %w", rel, errOutsideTree)
+	}
+	b, err := os.ReadFile(filepath.Join(x.Root, clean))
+	if err != nil {
+		return nil, fmt.Errorf("read tree file: %w", err)
+	}
+	return b, nil
+}
+
+var errOutsideTree = errors.New("path is outside the tree")

@@ -1,0 +1,177 @@
+package config
+
+import (
+	"fmt"
+	"net"
+	netmail "net/mail"
+	"os"
+	"slices"
+	"strings"
+	"time"
+)
+
+// validate checks every value and returns one error per problem.
+func (c *Config) validate() []error {
+	var errs []error
+	add := func(e *Error) {
+		if e != nil {
+			errs = append(errs, e)
+		}
+	}
+
+	// [imap]
+	add(checkTLS("imap.tls", c.IMAP.TLS))
+	if c.IMAP.Addr != "" {
+		add(checkAddr("imap.addr", c.IMAP.Addr, "993 for implicit TLS, 143 for starttls"))
+		if c.IMAP.Mailbox == "" {
+			add(keyErr("imap.mailbox", "set it to the mailbox to watch, such as \"INBOX\"", "is empty"))
+		}
+	}
+	add(checkOneSecret("imap", c.IMAP.PasswordEnv, c.IMAP.PasswordFile))
+	if c.IMAP.PollInterval.D() < 10*time.Second {
+		add(keyErr("imap.poll_interval", "use \"10s\" or more; \"5m\" is usual", "%s is too short", c.IMAP.PollInterval))
+	}
+
+	// [smtp]
+	add(checkTLS("smtp.tls", c.SMTP.TLS))
+	if c.SMTP.Addr != "" {
+		add(checkAddr("smtp.addr", c.SMTP.Addr, "587 for starttls, 465 for implicit TLS"))
+	}
+	add(checkOneSecret("smtp", c.SMTP.PasswordEnv, c.SMTP.PasswordFile))
+	if c.SMTP.From != "" {
+		a, err := netmail.ParseAddress(c.SMTP.From)
+		if err != nil {
+			add(keyErr("smtp.from", "write it as \"Patchbot <patchbot@example.org>\"", "%q is not a mail address: %v", c.SMTP.From, err))
+		} else if c.SMTP.BotDomain == "" {
+			_, dom, _ := strings.Cut(a.Address, "@")
+			c.SMTP.BotDomain = dom
+		}
+	}
+	if c.SMTP.BotDomain != "" && !validDomain(c.SMTP.BotDomain) {
+		add(keyErr("smtp.bot_domain", "use a domain you own, such as \"patchbot.example.org\"", "%q is not a domain name", c.SMTP.BotDomain))
+	}
+
+	// [outbox]
+	switch c.Outbox.Mode {
+	case OutboxDryRun:
+		if c.SMTP.From == "" {
+			// Dry-run replies still need a From to be rendered; they go
+			// nowhere, so a placeholder the reader recognises will do.
+			c.SMTP.From = DryRunFrom
+			if c.SMTP.BotDomain == "" {
+				c.SMTP.BotDomain = "localhost"
+			}
+		}
+		if c.Outbox.Dir == "" {
+			add(keyErr("outbox.dir", "set it to a directory for the .eml files dry-run writes", "is empty"))
+		}
+	case OutboxSMTP:
+		if c.SMTP.Addr == "" {
+			add(keyErr("smtp.addr", "set [smtp] addr, or use outbox.mode = \"dry-run\"", "is required when outbox.mode is \"smtp\""))
+		}
+		if c.SMTP.From == "" {
+			add(keyErr("smtp.from", "set [smtp] from to the bot's address", "is required when outbox.mode is \"smtp\""))
+		}
+	case OutboxDrafts:
+		if c.IMAP.Addr == "" {
+			add(keyErr("imap.addr", "set [imap] addr to a server that accepts APPEND, or use outbox.mode = \"dry-run\"", "is required when outbox.mode is \"drafts\""))
+		}
+		if c.Outbox.DraftsMailbox == "" {
+			add(keyErr("outbox.drafts_mailbox", "set it to the drafts mailbox, such as \"Drafts\"", "is empty"))
+		}
+		if c.SMTP.From == "" {
+			add(keyErr("smtp.from", "set [smtp] from: drafts are written from the bot's address", "is required when outbox.mode is \"drafts\""))
+		}
+	default:
+		add(keyErr("outbox.mode", "use \"dry-run\", \"smtp\" or \"drafts\"", "%q is not an outbox mode", c.Outbox.Mode))
+	}
+
+	// [reply]
+	for i, a := range c.Reply.Cc {
+		if _, err := netmail.ParseAddress(a); err != nil {
+			add(keyErr(fmt.Sprintf("reply.cc[%d]", i), "write each entry as \"name@example.org\" or \"Name <name@example.org>\"", "%q is not a mail address", a))
+		}
+	}
+
+	// [checks]
+	ids := CheckIDs()
+	for i, id := range c.Checks.Enable {
+		if !slices.Contains(ids, id) {
+			fix := "known checks: " + strings.Join(ids, ", ")
+			if s := suggest(id, ids); s != "" {
+				fix = "did you mean " + s + "?"
+			}
+			add(keyErr(fmt.Sprintf("checks.enable[%d]", i), fix, "%q is not a check", id))
+		}
+	}
+	if c.Checks.Tree != "" {
+		if st, err := os.Stat(c.Checks.Tree); err != nil {
+			add(keyErr("checks.tree", "point it at an unpacked kernel source tree, or remove it to check diffs alone", "cannot be read: %v", err))
+		} else if !st.IsDir() {
+			add(keyErr("checks.tree", "point it at the top directory of a kernel source tree", "%s is not a directory", c.Checks.Tree))
+		}
+	}
+	for i, r := range c.Checks.Rules {
+		for _, f := range []struct{ name, v string }{{"struct", r.Struct}, {"member", r.Member}, {"old", r.Old}, {"new", r.New}} {
+			if strings.TrimSpace(f.v) == "" {
+				add(keyErr(fmt.Sprintf("checks.rule[%d].%s", i, f.name),
+					"every [[checks.rule]] needs struct, member, old and new, e.g. struct = \"proto\", member = \"ioctl\", old = \"int (*)(struct sock *, int, unsigned long)\", new = \"int (*)(struct sock *, int, int *)\"",
+					"is missing"))
+			}
+		}
+	}
+
+	// [state]
+	if c.State.Dir == "" {
+		add(keyErr("state.dir", "set it to a directory patchbot may write", "is empty"))
+	}
+
+	// [log]
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		add(keyErr("log.format", "use \"text\" or \"json\"", "%q is not a log format", c.Log.Format))
+	}
+	if _, ok := parseLevel(c.Log.Level); !ok {
+		add(keyErr("log.level", "use \"debug\", \"info\", \"warn\" or \"error\"", "%q is not a log level", c.Log.Level))
+	}
+	return errs
+}
+
+func checkTLS(key, v string) *Error {
+	switch v {
+	case TLSImplicit, TLSStartTLS, TLSInsecure:
+		return nil
+	}
+	return keyErr(key, "use \"implicit\", \"starttls\" or \"insecure\"", "%q is not a TLS mode", v)
+}
+
+func checkAddr(key, addr, ports string) *Error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || port == "" {
+		return keyErr(key, "write it as host:port, e.g. mail.example.org:"+strings.Fields(ports)[0]+" ("+ports+")", "%q is not host:port", addr)
+	}
+	return nil
+}
+
+func checkOneSecret(table, env, file string) *Error {
+	if env != "" && file != "" {
+		return keyErr(table+".password_file", "keep only one of "+table+".password_env and "+table+".password_file", "is set together with password_env")
+	}
+	return nil
+}
+
+func validDomain(d string) bool {
+	if d == "" || len(d) > 253 || strings.HasPrefix(d, ".") || strings.HasSuffix(d, ".") {
+		return false
+	}
+	for _, label := range strings.Split(d, ".") {
+		if label == "" || len(label) > 63 {
+			return false
+		}
+		for _, r := range label {
+			if !(r == '-' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -1,0 +1,181 @@
+package mail
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+	"github.com/emersion/go-imap/v2/imapclient"
+)
+
+// session runs one connection: log in, open the mailbox, catch up, then
+// wait for new mail (IDLE and polling) and fetch it, until the connection
+// breaks or ctx is done. selectedAt is when the mailbox was opened (zero if
+// it never was), for the watcher's backoff and first-run decisions.
+func (w *imapWatcher) session(ctx context.Context) (selectedAt time.Time, err error) {
+	// The handler runs on go-imap's reader goroutine: it must neither block
+	// nor send commands, so it only drops a token into a buffered channel.
+	wake := make(chan struct{}, 1)
+	opts := &imapclient.Options{
+		UnilateralDataHandler: &imapclient.UnilateralDataHandler{
+			Mailbox: func(data *imapclient.UnilateralDataMailbox) {
+				if data.NumMessages != nil {
+					select {
+					case wake <- struct{}{}:
+					default:
+					}
+				}
+			},
+		},
+	}
+	c, err := dialIMAP(ctx, w.cfg, opts)
+	if err != nil {
+		return time.Time{}, err
+	}
+	defer c.close()
+
+	stop := c.guard(w.cfg.Timeout)
+	sel, err := c.Select(w.cfg.Mailbox, &imap.SelectOptions{ReadOnly: w.cfg.ReadOnly}).Wait()
+	stop()
+	if err != nil {
+		verb := "SELECT"
+		if w.cfg.ReadOnly {
+			verb = "EXAMINE"
+		}
+		return time.Time{}, fmt.Errorf("%s mailbox %q on %s: %w", verb, w.cfg.Mailbox, w.cfg.Addr, err)
+	}
+	selectedAt = time.Now()
+	if sel.UIDValidity == 0 {
+		return selectedAt, fmt.Errorf("mailbox %q on %s: server sent no UIDVALIDITY", w.cfg.Mailbox, w.cfg.Addr)
+	}
+	w.log.Info("imap mailbox open", "uidvalidity", sel.UIDValidity, "uidnext", uint32(sel.UIDNext), "exists", sel.NumMessages)
+
+	cur, err := w.start(ctx, c, sel)
+	if err != nil {
+		return selectedAt, err
+	}
+	idle := imapHasIdle(c.Client)
+	if !idle {
+		w.log.Info("imap server lacks IDLE; polling only", "every", w.cfg.PollInterval)
+	}
+	for {
+		if err := w.fetchNew(ctx, c, cur); err != nil {
+			return selectedAt, err
+		}
+		if err := w.waitForMail(ctx, c, wake, idle); err != nil {
+			return selectedAt, err
+		}
+	}
+}
+
+// imapCursor is the position of a session in the opened mailbox.
+type imapCursor struct {
+	st IMAPState
+}
+
+// start decides where this session begins and delivers the backlog of a
+// first run with Since or of a UIDVALIDITY change.
+func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectData) (*imapCursor, error) {
+	saved, ok, err := w.store.LoadUIDState(ctx, w.key)
+	if err != nil {
+		return nil, &imapFatalError{fmt.Errorf("load IMAP state of %s: %w", w.key, err)}
+	}
+	cur := &imapCursor{st: IMAPState{UIDValidity: sel.UIDValidity}}
+	switch {
+	case ok && saved.UIDValidity == sel.UIDValidity:
+		cur.st.LastUID = saved.LastUID
+		w.log.Info("imap resuming", "last_uid", saved.LastUID)
+		return cur, nil
+
+	case ok:
+		// The server renumbered the mailbox: our UIDs mean nothing now.
+		// Re-scan it; mail the pipeline has seen is skipped by Message-ID.
+		w.log.Warn("imap UIDVALIDITY changed; re-scanning the mailbox",
+			"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity, "since", w.cfg.Since)
+		criteria := &imap.SearchCriteria{}
+		if !w.cfg.Since.IsZero() {
+			criteria.Since = w.cfg.Since
+		}
+		return cur, w.deliverSearch(ctx, c, cur, sel, criteria)
+
+	case !w.cfg.Since.IsZero():
+		w.log.Info("imap first run; delivering mail since", "since", w.cfg.Since.Format(time.DateOnly))
+		if err := w.deliverSearch(ctx, c, cur, sel, &imap.SearchCriteria{Since: w.cfg.Since}); err != nil {
+			return nil, err
+		}
+		return cur, nil
+
+	default:
+		// First run: start at "now", the next UID the server will assign.
+		highest, err := w.highestUID(c, sel)
+		if err != nil {
+			return nil, err
+		}
+		cur.st.LastUID = highest
+		w.log.Info("imap first run; starting at now", "last_uid", cur.st.LastUID)
+		return cur, w.saveState(ctx, cur.st)
+	}
+}
+
+// deliverSearch delivers every mail matching criteria, then moves the
+// cursor to the last UID that existed when the mailbox was opened, so that
+// older mail that did not match is not delivered by the next fetchNew.
+func (w *imapWatcher) deliverSearch(ctx context.Context, c *imapConn, cur *imapCursor, sel *imap.SelectData, criteria *imap.SearchCriteria) error {
+	highest, err := w.highestUID(c, sel)
+	if err != nil {
+		return err
+	}
+	uids, err := w.search(c, criteria)
+	if err != nil {
+		return err
+	}
+	if err := w.deliverUIDs(ctx, c, cur, uids); err != nil {
+		return err
+	}
+	cur.st.LastUID = max(cur.st.LastUID, highest)
+	return w.saveState(ctx, cur.st)
+}
+
+// highestUID is the UID of the newest mail when the mailbox was opened
+// (UIDNEXT-1), or 0 for an empty mailbox.
+func (w *imapWatcher) highestUID(c *imapConn, sel *imap.SelectData) (uint32, error) {
+	if sel.UIDNext > 0 {
+		return uint32(sel.UIDNext) - 1, nil
+	}
+	if sel.NumMessages == 0 {
+		return 0, nil
+	}
+	// UIDNEXT is optional in IMAP4rev1: ask for the UIDs instead.
+	uids, err := w.search(c, &imap.SearchCriteria{})
+	if err != nil || len(uids) == 0 {
+		return 0, err
+	}
+	return uint32(uids[len(uids)-1]), nil
+}
+
+// fetchNew delivers the mail above the cursor.
+func (w *imapWatcher) fetchNew(ctx context.Context, c *imapConn, cur *imapCursor) error {
+	from := imap.UID(cur.st.LastUID + 1)
+	uids, err := w.search(c, &imap.SearchCriteria{UID: []imap.UIDSet{{imap.UIDRange{Start: from, Stop: 0}}}})
+	if err != nil {
+		return err
+	}
+	// "n:*" always matches the highest UID, even when it is below n.
+	uids = slices.DeleteFunc(uids, func(u imap.UID) bool { return u < from })
+	return w.deliverUIDs(ctx, c, cur, uids)
+}
+
+// search runs UID SEARCH and returns the UIDs in ascending order.
+func (w *imapWatcher) search(c *imapConn, criteria *imap.SearchCriteria) ([]imap.UID, error) {
+	stop := c.guard(w.cfg.Timeout)
+	data, err := c.UIDSearch(criteria, nil).Wait()
+	stop()
+	if err != nil {
+		return nil, fmt.Errorf("UID SEARCH in %q: %w", w.cfg.Mailbox, err)
+	}
+	uids := data.AllUIDs()
+	slices.Sort(uids)
+	return uids, nil
+}

@@ -1,0 +1,134 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// IMAPState is where the watcher stands in one mailbox: the UIDVALIDITY the
+// UIDs belong to and the highest UID already handed to the pipeline.
+type IMAPState struct {
+	UIDValidity uint32
+	LastUID     uint32
+}
+
+// UIDStore persists IMAPState per mailbox and answers whether the pipeline
+// has already seen a Message-ID. The key is "server/mailbox" (IMAPConfig
+// Addr + "/" + Mailbox); Message-IDs are passed without angle brackets, as
+// in Message.MessageID. bot's bbolt store implements it.
+type UIDStore interface {
+	LoadUIDState(ctx context.Context, key string) (IMAPState, bool, error)
+	SaveUIDState(ctx context.Context, key string, st IMAPState) error
+	SeenMessageID(ctx context.Context, id string) (bool, error)
+}
+
+// imapHealthySession is how long a session must have stayed up, mailbox
+// selected, for the reconnection delay to start again from MinBackoff.
+const imapHealthySession = time.Minute
+
+// WatchIMAP watches one mailbox and hands each new mail to deliver, in UID
+// order, until ctx is done (then it returns nil).
+//
+// Where it starts: at LastUID+1 of the state saved for (server, mailbox);
+// on the first run at "now" (UIDNEXT), or at cfg.Since when set. The state
+// is saved after every mail deliver accepted, so a crash re-delivers at most
+// the mail in flight (at-least-once). A mail whose Message-ID the store has
+// already seen is skipped without fetching its body; that is what keeps a
+// UIDVALIDITY change (the server renumbered the mailbox, so the watcher
+// re-scans it) from processing anything twice. A deliver error is logged
+// with the UID and Message-ID and the watcher moves on: the pipeline spools
+// what it could not take, and the position is saved with the next mail
+// delivered.
+//
+// New mail is noticed through IDLE and, because IDLE can die silently or
+// miss a wake-up, by asking the server every cfg.PollInterval. A broken
+// connection is re-established with jittered exponential backoff. WatchIMAP
+// returns an error only for what retrying cannot fix: an invalid cfg, a
+// password or mailbox the server rejects on the very first connection, or
+// a failing store.
+func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Logger,
+	deliver func(ctx context.Context, uid uint32, raw []byte) error) error {
+	cfg = cfg.withDefaults()
+	if err := cfg.Validate(); err != nil {
+		return err
+	}
+	if store == nil || deliver == nil {
+		return errors.New("imap watcher: store and deliver must not be nil")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	w := &imapWatcher{
+		cfg:     cfg,
+		key:     cfg.stateKey(),
+		store:   store,
+		log:     log.With("imap", cfg),
+		deliver: deliver,
+	}
+
+	bo := imapBackoff{min: cfg.MinBackoff, max: cfg.MaxBackoff}
+	everConnected := false
+	for attempt := 1; ; attempt++ {
+		w.log.Info("imap connecting", "attempt", attempt)
+		began := time.Now()
+		selectedAt, err := w.session(ctx)
+		if ctx.Err() != nil {
+			w.log.Info("imap watcher stopped")
+			return nil
+		}
+		var fatal *imapFatalError
+		if errors.As(err, &fatal) {
+			return fatal.err
+		}
+		if !selectedAt.IsZero() {
+			everConnected = true
+		} else if !everConnected && (imapServerRefused(err) || errors.As(err, new(*imapLoginError))) {
+			// A password or mailbox refused on the first try is a
+			// configuration mistake: say so instead of retrying forever.
+			return err
+		}
+		if !selectedAt.IsZero() && time.Since(selectedAt) >= imapHealthySession {
+			bo.reset()
+		}
+		delay := bo.next()
+		w.log.Warn("imap session ended; reconnecting",
+			"err", err, "session", time.Since(began).Round(time.Millisecond), "retry_in", delay.Round(time.Millisecond))
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			w.log.Info("imap watcher stopped")
+			return nil
+		case <-t.C:
+		}
+	}
+}
+
+// imapFatalError wraps an error that ends the watcher instead of causing a
+// reconnection (a failing state store).
+type imapFatalError struct{ err error }
+
+func (e *imapFatalError) Error() string { return e.err.Error() }
+func (e *imapFatalError) Unwrap() error { return e.err }
+
+// imapWatcher is the state of one WatchIMAP call; each session (one
+// connection) works on it in turn, never concurrently.
+type imapWatcher struct {
+	cfg     IMAPConfig
+	key     string
+	store   UIDStore
+	log     *slog.Logger
+	deliver func(ctx context.Context, uid uint32, raw []byte) error
+}
+
+// saveState persists st; a failure is fatal to the watcher.
+func (w *imapWatcher) saveState(ctx context.Context, st IMAPState) error {
+	if err := w.store.SaveUIDState(ctx, w.key, st); err != nil {
+		return &imapFatalError{fmt.Errorf("save IMAP state of %s (UIDVALIDITY %d, last UID %d): %w",
+			w.key, st.UIDValidity, st.LastUID, err)}
+	}
+	return nil
+}

@@ -1,0 +1,345 @@
+package mail
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-imap/v2"
+
+	"github.com/patchbot/patchbot/internal/imaptest"
+)
+
+const inbox = "INBOX"
+
+func TestWatchIMAPDeliversNewMailOnceInOrder(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, _ := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			w := startWatch(t, cfg, store, log, false)
+			waitState(t, store, cfg.withDefaults().stateKey())
+
+			var want []string
+			for i := 1; i <= 5; i++ {
+				b.append(inbox, testMail("order", i), time.Time{})
+				want = append(want, testMsgID("order", i))
+			}
+			got := w.expect(5, 10*time.Second)
+			w.quiet(time.Second)
+			if strings.Join(ids(got), " ") != strings.Join(want, " ") {
+				t.Errorf("delivered %v, want %v", ids(got), want)
+			}
+			for i := 1; i < len(got); i++ {
+				if got[i].uid <= got[i-1].uid {
+					t.Errorf("UIDs out of order: %d after %d", got[i].uid, got[i-1].uid)
+				}
+			}
+			if st, _ := store.state(cfg.withDefaults().stateKey()); st.LastUID != got[len(got)-1].uid {
+				t.Errorf("saved LastUID %d, want %d", st.LastUID, got[len(got)-1].uid)
+			}
+		})
+	}
+}
+
+func TestWatchIMAPRestartResumesAtLastUID(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, _ := logSink(t, cfg.Password)
+			// The store never reports a Message-ID as seen: only the saved
+			// LastUID can prevent duplicates here.
+			store := newMemUIDStore()
+			key := cfg.withDefaults().stateKey()
+
+			w := startWatch(t, cfg, store, log, false)
+			waitState(t, store, key)
+			for i := 1; i <= 3; i++ {
+				b.append(inbox, testMail("resume", i), time.Time{})
+			}
+			first := w.expect(3, 10*time.Second)
+			w.stop()
+
+			for i := 4; i <= 5; i++ { // while the watcher is down
+				b.append(inbox, testMail("resume", i), time.Time{})
+			}
+			w = startWatch(t, cfg, store, log, false)
+			second := w.expect(2, 10*time.Second)
+			b.append(inbox, testMail("resume", 6), time.Time{})
+			third := w.expect(1, 10*time.Second)
+			w.quiet(time.Second)
+
+			all := append(append(first, second...), third...)
+			var want []string
+			for i := 1; i <= 6; i++ {
+				want = append(want, testMsgID("resume", i))
+			}
+			if strings.Join(ids(all), " ") != strings.Join(want, " ") {
+				t.Errorf("delivered %v, want %v", ids(all), want)
+			}
+		})
+	}
+}
+
+func TestWatchIMAPFirstRun(t *testing.T) {
+	now := time.Now()
+	cases := []struct {
+		name  string
+		since time.Time
+		want  []string
+	}{
+		{"without Since starts at now: old mail is not delivered", time.Time{}, []string{testMsgID("first", 3)}},
+		{"Since delivers mail from that day on, then new mail", now.AddDate(0, 0, -3),
+			[]string{testMsgID("first", 2), testMsgID("first", 3)}},
+	}
+	for _, be := range backends() {
+		for _, tc := range cases {
+			t.Run(be.name+"/"+tc.name, func(t *testing.T) {
+				b := be.start(t)
+				cfg := fastConfig(b.config())
+				cfg.Since = tc.since
+				log, _ := logSink(t, cfg.Password)
+				store := newMemUIDStore()
+				b.append(inbox, testMail("first", 1), now.AddDate(0, 0, -10))
+				b.append(inbox, testMail("first", 2), now.AddDate(0, 0, -1))
+
+				w := startWatch(t, cfg, store, log, false)
+				waitState(t, store, cfg.withDefaults().stateKey())
+				b.append(inbox, testMail("first", 3), time.Time{})
+				got := w.expect(len(tc.want), 10*time.Second)
+				w.quiet(time.Second)
+				if strings.Join(ids(got), " ") != strings.Join(tc.want, " ") {
+					t.Errorf("delivered %v, want %v", ids(got), tc.want)
+				}
+			})
+		}
+	}
+}
+
+func TestWatchIMAPReconnectsAfterOutage(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, logged := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			w := startWatch(t, cfg, store, log, false)
+			waitState(t, store, cfg.withDefaults().stateKey())
+
+			b.append(inbox, testMail("outage", 1), time.Time{})
+			w.expect(1, 10*time.Second)
+			time.Sleep(200 * time.Millisecond) // back in IDLE
+			b.outage(inbox, testMail("outage", 2))
+			got := w.expect(1, 15*time.Second)
+			if got[0].msgid != testMsgID("outage", 2) {
+				t.Errorf("after the outage got <%s>, want <%s>", got[0].msgid, testMsgID("outage", 2))
+			}
+			b.append(inbox, testMail("outage", 3), time.Time{})
+			if got := w.expect(1, 10*time.Second); got[0].msgid != testMsgID("outage", 3) {
+				t.Errorf("after reconnecting got <%s>, want <%s>", got[0].msgid, testMsgID("outage", 3))
+			}
+			w.quiet(time.Second)
+			if n := strings.Count(logged(), "imap connecting"); n < 2 {
+				t.Errorf("%d connection attempts logged, want at least 2", n)
+			}
+		})
+	}
+}
+
+func TestWatchIMAPUIDValidityChange(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, logged := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			key := cfg.withDefaults().stateKey()
+			w := startWatch(t, cfg, store, log, true)
+			before := waitState(t, store, key)
+
+			for i := 1; i <= 3; i++ {
+				b.append(inbox, testMail("validity", i), time.Time{})
+			}
+			w.expect(3, 10*time.Second)
+			newValidity := b.changeUIDValidity(inbox)
+			if newValidity == before.UIDValidity {
+				t.Fatalf("UIDVALIDITY did not change")
+			}
+			b.append(inbox, testMail("validity", 4), time.Time{})
+			got := w.expect(1, 15*time.Second)
+			w.quiet(1500 * time.Millisecond)
+			if got[0].msgid != testMsgID("validity", 4) {
+				t.Errorf("after the UIDVALIDITY change got <%s>, want only the new <%s>", got[0].msgid, testMsgID("validity", 4))
+			}
+			st, _ := store.state(key)
+			if st.UIDValidity != newValidity || st.LastUID != got[0].uid {
+				t.Errorf("saved state %+v, want UIDVALIDITY %d and LastUID %d", st, newValidity, got[0].uid)
+			}
+			if n := strings.Count(logged(), "imap skipping mail already seen"); n != 3 {
+				t.Errorf("%d seen mails skipped, want 3", n)
+			}
+		})
+	}
+}
+
+func TestWatchIMAPNeverSetsSeen(t *testing.T) {
+	for _, be := range backends() {
+		for _, readOnly := range []bool{false, true} {
+			name := "SELECT"
+			if readOnly {
+				name = "EXAMINE"
+			}
+			t.Run(be.name+"/"+name, func(t *testing.T) {
+				b := be.start(t)
+				cfg := fastConfig(b.config())
+				cfg.ReadOnly = readOnly
+				cfg.Since = time.Now().AddDate(0, 0, -1)
+				log, _ := logSink(t, cfg.Password)
+				b.append(inbox, testMail("seen", 1), time.Time{})
+				w := startWatch(t, cfg, newMemUIDStore(), log, false)
+				w.expect(1, 10*time.Second)
+				b.append(inbox, testMail("seen", 2), time.Time{})
+				w.expect(1, 10*time.Second)
+				w.stop()
+
+				msgs := imaptest.Fetch(t, b.client(), inbox, false)
+				if len(msgs) != 2 {
+					t.Fatalf("%d messages in the mailbox, want 2", len(msgs))
+				}
+				for _, m := range msgs {
+					if m.HasFlag(imap.FlagSeen) {
+						t.Errorf("UID %d has flags %v: the watcher set \\Seen", m.UID, m.Flags)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestWatchIMAPDeliverErrorDoesNotStopTheWatcher(t *testing.T) {
+	s := imaptest.Start(t)
+	b := memBackend{s}
+	cfg := fastConfig(b.config())
+	log, logged := logSink(t, cfg.Password)
+	store := newMemUIDStore()
+	key := cfg.withDefaults().stateKey()
+	w := startWatch(t, cfg, store, log, false, testMsgID("fail", 1))
+	waitState(t, store, key)
+	failedUID := b.append(inbox, testMail("fail", 1), time.Time{})
+	b.append(inbox, testMail("fail", 2), time.Time{})
+	got := w.expect(2, 10*time.Second)
+	w.quiet(time.Second)
+	if got[1].msgid != testMsgID("fail", 2) {
+		t.Errorf("second delivery <%s>, want <%s>", got[1].msgid, testMsgID("fail", 2))
+	}
+	if st, _ := store.state(key); st.LastUID != got[1].uid {
+		t.Errorf("saved LastUID %d, want %d", st.LastUID, got[1].uid)
+	}
+	want := fmt.Sprintf("uid=%d msgid=%s", failedUID, testMsgID("fail", 1))
+	if !strings.Contains(logged(), want) || !strings.Contains(logged(), "spool full") {
+		t.Errorf("log does not report the failed deliver with %q and its error:\n%s", want, logged())
+	}
+}
+
+func TestWatchIMAPLargeMessage(t *testing.T) {
+	var body bytes.Buffer
+	line := strings.Repeat("x", 75) + "\r\n"
+	for body.Len() < 20<<20 {
+		body.WriteString(line)
+	}
+	raw := append(testMail("large", 1), body.Bytes()...)
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, _ := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			w := startWatch(t, cfg, store, log, false)
+			waitState(t, store, cfg.withDefaults().stateKey())
+			start := time.Now()
+			b.append(inbox, raw, time.Time{})
+			got := w.expect(1, 60*time.Second)
+			t.Logf("%d MB appended and delivered in %v", len(raw)>>20, time.Since(start).Round(time.Millisecond))
+			if sha256.Sum256(got[0].raw) != sha256.Sum256(raw) {
+				t.Errorf("delivered %d bytes, differing from the %d appended", len(got[0].raw), len(raw))
+			}
+		})
+	}
+}
+
+func TestWatchIMAPOverTLS(t *testing.T) {
+	for _, mode := range []string{IMAPTLSStartTLS, IMAPTLSImplicit} {
+		t.Run(mode, func(t *testing.T) {
+			s := imaptest.StartWith(t, imaptest.Options{TLS: mode})
+			cfg := fastConfig(IMAPConfig{Addr: s.Addr, TLS: mode, TLSConfig: s.ClientTLS, Username: s.User, Password: s.Password})
+			log, _ := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			w := startWatch(t, cfg, store, log, false)
+			waitState(t, store, cfg.withDefaults().stateKey())
+			s.Append(inbox, testMail("tls", 1), time.Time{})
+			if got := w.expect(1, 10*time.Second); got[0].msgid != testMsgID("tls", 1) {
+				t.Errorf("got <%s>", got[0].msgid)
+			}
+		})
+		t.Run(mode+"/untrusted certificate refused", func(t *testing.T) {
+			s := imaptest.StartWith(t, imaptest.Options{TLS: mode})
+			cfg := IMAPConfig{Addr: s.Addr, TLS: mode, Username: s.User, Password: s.Password}
+			c, err := dialIMAP(t.Context(), cfg.withDefaults(), nil)
+			if err == nil {
+				c.close()
+				t.Fatal("connected to a server with a self-signed certificate without trusting it")
+			}
+			if !strings.Contains(err.Error(), "certificate") {
+				t.Errorf("error %q does not mention the certificate", err)
+			}
+		})
+	}
+}
+
+// TestWatchIMAPSilentlyDeadConnection covers go-imap issue #602: the
+// connection stays open but nothing gets through any more, so IDLE brings
+// no news. The poll stops IDLE, gets no answer, gives up after Timeout and
+// reconnects.
+func TestWatchIMAPSilentlyDeadConnection(t *testing.T) {
+	s := imaptest.Start(t)
+	cfg := fastConfig(memBackend{s}.config())
+	cfg.Timeout = 500 * time.Millisecond
+	log, logged := logSink(t, cfg.Password)
+	store := newMemUIDStore()
+	w := startWatch(t, cfg, store, log, false)
+	waitState(t, store, cfg.withDefaults().stateKey())
+	time.Sleep(100 * time.Millisecond) // in IDLE
+	s.StallConnections()
+	s.Append(inbox, testMail("stall", 1), time.Time{})
+	if got := w.expect(1, 10*time.Second); got[0].msgid != testMsgID("stall", 1) {
+		t.Errorf("got <%s>", got[0].msgid)
+	}
+	if !strings.Contains(logged(), "stop IDLE") {
+		t.Errorf("the dead connection was not noticed while stopping IDLE:\n%s", logged())
+	}
+}
+
+func TestWatchIMAPPollsServerWithoutIdle(t *testing.T) {
+	s := imaptest.StartWith(t, imaptest.Options{NoIdle: true})
+	cfg := fastConfig(memBackend{s}.config())
+	log, logged := logSink(t, cfg.Password)
+	store := newMemUIDStore()
+	w := startWatch(t, cfg, store, log, false)
+	waitState(t, store, cfg.withDefaults().stateKey())
+	for i := 1; i <= 3; i++ {
+		s.Append(inbox, testMail("poll", i), time.Time{})
+		if got := w.expect(1, 5*time.Second); got[0].msgid != testMsgID("poll", i) {
+			t.Errorf("got <%s>, want <%s>", got[0].msgid, testMsgID("poll", i))
+		}
+	}
+	w.quiet(time.Second)
+	if !strings.Contains(logged(), "polling only") {
+		t.Errorf("the watcher did not notice the missing IDLE")
+	}
+}
