@@ -17,7 +17,7 @@ import (
 	"github.com/patchbot/patchbot/mail"
 )
 
-func openTestStore(t *testing.T, path string) *Store {
+func openStateTestStore(t *testing.T, path string) *Store {
 	t.Helper()
 	s, err := Open(path)
 	if err != nil {
@@ -27,7 +27,7 @@ func openTestStore(t *testing.T, path string) *Store {
 	return s
 }
 
-func TestReplyMessageID(t *testing.T) {
+func TestStoreReplyMessageID(t *testing.T) {
 	re := regexp.MustCompile(`^patchbot\.[0-9a-f]{16}@bot\.example\.org$`)
 	base := ReplyMessageID("20230525125503.400797-1-leitao@debian.org", 3, "bot.example.org")
 	tests := []struct {
@@ -56,7 +56,7 @@ func TestReplyMessageID(t *testing.T) {
 	}
 }
 
-func TestUIDStateSurvivesRestart(t *testing.T) {
+func TestStoreUIDStateSurvivesRestart(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "state", "patchbot.db")
 	s, err := Open(path)
@@ -80,7 +80,7 @@ func TestUIDStateSurvivesRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s = openTestStore(t, path)
+	s = openStateTestStore(t, path)
 	got, ok, err := s.LoadUIDState(ctx, "imap.example.org:993/INBOX")
 	if err != nil || !ok || got != want {
 		t.Fatalf("after reopen: %+v ok=%v err=%v, want %+v", got, ok, err, want)
@@ -93,9 +93,9 @@ func TestUIDStateSurvivesRestart(t *testing.T) {
 	}
 }
 
-func TestMessages(t *testing.T) {
+func TestStoreMessages(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	clock := time.Date(2026, 11, 27, 5, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return clock }
 
@@ -139,9 +139,9 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-func TestSeriesRecords(t *testing.T) {
+func TestStoreSeriesRecords(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	key := SeriesKey("cover@x", 3)
 	if _, ok, err := s.Series(ctx, key); err != nil || ok {
 		t.Fatalf("fresh series ok=%v err=%v", ok, err)
@@ -170,8 +170,8 @@ func TestSeriesRecords(t *testing.T) {
 	}
 }
 
-// sendOnce is the bot's side of the protocol, as the pipeline runs it.
-func sendOnce(ctx context.Context, s *Store, seriesKey, replyID string, send func() error) (sent bool, err error) {
+// storeSendOnce is the bot's side of the protocol, as the pipeline runs it.
+func storeSendOnce(ctx context.Context, s *Store, seriesKey, replyID string, send func() error) (sent bool, err error) {
 	already, err := s.BeginReply(ctx, seriesKey, replyID)
 	if err != nil || already {
 		return false, err
@@ -182,7 +182,7 @@ func sendOnce(ctx context.Context, s *Store, seriesKey, replyID string, send fun
 	return true, s.FinishReply(ctx, replyID)
 }
 
-func TestAtMostOnceReplies(t *testing.T) {
+func TestStoreAtMostOnceReplies(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db")
 	s, err := Open(path)
@@ -203,7 +203,7 @@ func TestAtMostOnceReplies(t *testing.T) {
 	}
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
-			sent, err := sendOnce(ctx, s, key, id, send)
+			sent, err := storeSendOnce(ctx, s, key, id, send)
 			if err != nil || sent != st.wantSent {
 				t.Fatalf("sent=%v err=%v, want %v", sent, err, st.wantSent)
 			}
@@ -212,8 +212,8 @@ func TestAtMostOnceReplies(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	s = openTestStore(t, path)
-	if sent, err := sendOnce(ctx, s, key, id, send); err != nil || sent {
+	s = openStateTestStore(t, path)
+	if sent, err := storeSendOnce(ctx, s, key, id, send); err != nil || sent {
 		t.Fatalf("after restart sent=%v err=%v", sent, err)
 	}
 	if sends != 1 {
@@ -231,10 +231,10 @@ func TestAtMostOnceReplies(t *testing.T) {
 	}
 }
 
-// TestCrashBetweenBeginAndFinish kills a process (this test binary, run
+// TestStoreCrashBetweenBeginAndFinish kills a process (this test binary, run
 // again) right after BeginReply, as a crash or power cut would, and checks
 // that the restarted bot neither sends the reply again nor forgets it.
-func TestCrashBetweenBeginAndFinish(t *testing.T) {
+func TestStoreCrashBetweenBeginAndFinish(t *testing.T) {
 	if path := os.Getenv("PATCHBOT_STATE_CRASH_DB"); path != "" {
 		s, err := Open(path)
 		if err != nil {
@@ -248,7 +248,7 @@ func TestCrashBetweenBeginAndFinish(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db")
 	id := ReplyMessageID("cover@x", 2, "bot.example.org")
-	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashBetweenBeginAndFinish$")
+	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreCrashBetweenBeginAndFinish$")
 	cmd.Env = append(os.Environ(), "PATCHBOT_STATE_CRASH_DB="+path, "PATCHBOT_STATE_CRASH_ID="+id)
 	err := cmd.Run()
 	var ee *exec.ExitError
@@ -256,7 +256,7 @@ func TestCrashBetweenBeginAndFinish(t *testing.T) {
 		t.Fatalf("crashing child: %v", err)
 	}
 
-	s := openTestStore(t, path)
+	s := openStateTestStore(t, path)
 	pending, err := s.PendingReplies(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -265,15 +265,15 @@ func TestCrashBetweenBeginAndFinish(t *testing.T) {
 		t.Fatalf("pending after crash: %+v", pending)
 	}
 	sends := 0
-	sent, err := sendOnce(ctx, s, "cover@x v2", id, func() error { sends++; return nil })
+	sent, err := storeSendOnce(ctx, s, "cover@x v2", id, func() error { sends++; return nil })
 	if err != nil || sent || sends != 0 {
 		t.Fatalf("after the crash the reply was sent again: sent=%v sends=%d err=%v", sent, sends, err)
 	}
 }
 
-func TestBeginReplyRace(t *testing.T) {
+func TestStoreBeginReplyRace(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	const n = 16
 	var wg sync.WaitGroup
 	results := make(chan bool, n)
@@ -301,9 +301,9 @@ func TestBeginReplyRace(t *testing.T) {
 	}
 }
 
-func TestPendingRepliesOldestFirst(t *testing.T) {
+func TestStorePendingRepliesOldestFirst(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return clock }
 	for _, id := range []string{"c@x", "a@x", "b@x"} {
@@ -324,10 +324,10 @@ func TestPendingRepliesOldestFirst(t *testing.T) {
 	}
 }
 
-func TestOpenErrors(t *testing.T) {
+func TestStoreOpenErrors(t *testing.T) {
 	dir := t.TempDir()
 	locked := filepath.Join(dir, "locked.db")
-	openTestStore(t, locked)
+	openStateTestStore(t, locked)
 
 	oldSchema := filepath.Join(dir, "old.db")
 	db, err := bolt.Open(oldSchema, 0o600, nil)
@@ -371,8 +371,8 @@ func TestOpenErrors(t *testing.T) {
 	}
 }
 
-func TestCanceledContext(t *testing.T) {
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+func TestStoreCanceledContext(t *testing.T) {
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -394,9 +394,9 @@ func TestCanceledContext(t *testing.T) {
 	}
 }
 
-func TestPruneMessages(t *testing.T) {
+func TestStorePruneMessages(t *testing.T) {
 	ctx := context.Background()
-	s := openTestStore(t, filepath.Join(t.TempDir(), "db"))
+	s := openStateTestStore(t, filepath.Join(t.TempDir(), "db"))
 	clock := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	s.now = func() time.Time { return clock }
 	for i, id := range []string{"old1@x", "old2@x", "new@x"} {
@@ -428,10 +428,10 @@ func TestPruneMessages(t *testing.T) {
 	}
 }
 
-// BenchmarkReplyProtocol measures one BeginReply + FinishReply pair: two
+// BenchmarkStoreReplyProtocol measures one BeginReply + FinishReply pair: two
 // fsynced bbolt transactions, the cost the at-most-once protocol adds to
 // each reply.
-func BenchmarkReplyProtocol(b *testing.B) {
+func BenchmarkStoreReplyProtocol(b *testing.B) {
 	s, err := Open(filepath.Join(b.TempDir(), "db"))
 	if err != nil {
 		b.Fatal(err)
@@ -450,9 +450,9 @@ func BenchmarkReplyProtocol(b *testing.B) {
 	}
 }
 
-// BenchmarkSeenMessageID measures the lookup the IMAP watcher makes for
+// BenchmarkStoreSeenMessageID measures the lookup the IMAP watcher makes for
 // every mail, in a store holding 10,000 Message-IDs.
-func BenchmarkSeenMessageID(b *testing.B) {
+func BenchmarkStoreSeenMessageID(b *testing.B) {
 	s, err := Open(filepath.Join(b.TempDir(), "db"))
 	if err != nil {
 		b.Fatal(err)

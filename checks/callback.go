@@ -28,6 +28,7 @@ func (c CallbackSignature) Run(ctx context.Context, s *series.Series, env *Env) 
 	if err != nil {
 		return nil, err
 	}
+	defer m.close()
 	return c.run(m)
 }
 
@@ -163,7 +164,7 @@ func (m *model) protoDefConflicts(k int, fi *fileImages, skip, done map[string]b
 				if o.fn.Definition == f.Definition || gccCompatible(o.fn.Type, f.Type) {
 					continue
 				}
-				if (f.Static || o.fn.Static) && o.file != me.file {
+				if (f.Static || o.fn.Static) && o.file != me.file || !m.treeCurrent(k, o) {
 					continue
 				}
 				if len(o.fn.Type.Params) == 0 && !o.fn.Type.Variadic && o.fn.Type.Ret.Text == "" {
@@ -180,9 +181,10 @@ func (m *model) protoDefConflicts(k int, fi *fileImages, skip, done map[string]b
 					File: me.file, Line: me.line, Symbol: f.Name,
 					Message: fmt.Sprintf("conflicting types for '%s': this %s is '%s' but the %s at %s:%d is '%s'",
 						f.Name, kind[f.Definition], f.Type.String(), kind[o.fn.Definition], o.file, o.line, o.fn.Type.String()),
-					Explanation: fmt.Sprintf("The patch changes %s() so that its %s and its %s no longer agree; gcc rejects the translation "+
-						"unit that sees both (\"conflicting types\"), and callers compiled against the prototype pass the wrong arguments.",
-						f.Name, kind[f.Definition], kind[o.fn.Definition]),
+					Explanation: fmt.Sprintf("The patch leaves %s() with a %s and a %s of different types. Where one translation unit "+
+						"sees both, gcc rejects it (\"conflicting types\"); where they sit in different #if branches (a prototype "+
+						"and its !CONFIG static inline stub), the build breaks, or callers pass the wrong arguments, in the "+
+						"configuration that picks the other one.", f.Name, kind[f.Definition], kind[o.fn.Definition]),
 					Quote:      quote,
 					Suggestion: fmt.Sprintf("change the %s at %s:%d to '%s' as well", kind[o.fn.Definition], o.file, o.line, f.Type.String()),
 					MessageID:  m.patchMessageID(k),

@@ -34,6 +34,9 @@ type image struct {
 	whole bool
 	// patch is the index of the patch the image belongs to.
 	patch int
+	// stale holds, for a whole-file image, the text of the hunks that did
+	// not apply: what they touch is out of date in the image.
+	stale string
 	unit  *cfront.Unit
 	// hdr caches the parse of header.
 	hdr *cfront.Func
@@ -139,13 +142,20 @@ func newHunkImage(file string, h *series.Hunk, post bool) *image {
 	if wrap {
 		add(h.Function, 0, false)
 	}
+	// A hunk that starts inside a block comment would feed the comment's
+	// words to the parser as code: blank them, keeping the lines.
+	inComment := leadingCommentLines(body)
 	depth := 1
-	for _, l := range body {
+	for i, l := range body {
 		line := l.NewLine
 		if !post {
 			line = l.OldLine
 		}
-		add(l.Text, line, l.Op != series.OpContext)
+		text := l.Text
+		if i < inComment {
+			text = ""
+		}
+		add(text, line, l.Op != series.OpContext)
 		depth += strings.Count(l.Text, "{") - strings.Count(l.Text, "}")
 	}
 	if wrap && depth > 0 {
@@ -153,6 +163,25 @@ func newHunkImage(file string, h *series.Hunk, post bool) *image {
 	}
 	im.src = []byte(b.String())
 	return im
+}
+
+// leadingCommentLines returns how many leading lines of a hunk lie inside
+// a block comment opened above the hunk: the lines up to the first "*/"
+// that comes before any "/*".
+func leadingCommentLines(body []series.Line) int {
+	for i, l := range body {
+		open, end := strings.Index(l.Text, "/*"), strings.Index(l.Text, "*/")
+		switch {
+		case end >= 0 && (open < 0 || end < open):
+			return i + 1
+		case open >= 0:
+			return 0
+		}
+		if i > 40 {
+			break
+		}
+	}
+	return 0
 }
 
 // firstCodeIndented reports whether the first line of code (not blank, not
@@ -174,7 +203,13 @@ func (im *image) parse(ctx context.Context) *cfront.Unit {
 	if im.unit != nil {
 		return im.unit
 	}
-	u, err := cfront.Parse(im.src)
+	var u *cfront.Unit
+	var err error
+	if p, ok := ctx.Value(parserKey{}).(*cfront.Parser); ok {
+		u, err = p.Parse(ctx, im.src)
+	} else {
+		u, err = cfront.Parse(im.src)
+	}
 	if err != nil || u == nil {
 		slog.DebugContext(ctx, "C front end could not parse image", "file", im.File, "err", err)
 		u = &cfront.Unit{}
@@ -256,13 +291,15 @@ type wholeLine struct {
 func applyFile(cur []string, f *series.File) ([]wholeLine, []*series.Hunk) {
 	var out []wholeLine
 	var failed []*series.Hunk
-	pos := 0   // next unconsumed line of cur
-	shift := 0 // patch new line minus 1-based index in cur for copied lines
-	copyTo := func(end int) {
+	pos := 0 // next unconsumed line of cur
+	// copyTo copies unchanged lines, numbering them so that they line up
+	// with the hunk they lead to (shift = patch new line - 1-based index).
+	copyTo := func(end, shift int) {
 		for ; pos < end && pos < len(cur); pos++ {
 			out = append(out, wholeLine{text: cur[pos], newLine: pos + 1 + shift})
 		}
 	}
+	shift := 0
 	for i := range f.Hunks {
 		h := &f.Hunks[i]
 		pre := hunkPre(h)
@@ -276,7 +313,7 @@ func applyFile(cur []string, f *series.File) ([]wholeLine, []*series.Hunk) {
 			continue
 		}
 		at += pos
-		copyTo(at)
+		copyTo(at, h.NewStart-1-at)
 		for _, l := range h.Lines {
 			switch l.Op {
 			case series.OpContext:
@@ -288,13 +325,13 @@ func applyFile(cur []string, f *series.File) ([]wholeLine, []*series.Hunk) {
 				out = append(out, wholeLine{text: l.Text, newLine: l.NewLine, added: true})
 			}
 		}
-		// Lines after the hunk continue the hunk's numbering.
+		// Lines after the last hunk continue its numbering.
 		shift = h.NewStart + h.NewLines - 1 - pos
 		if h.NewLines == 0 {
 			shift = h.NewStart - pos
 		}
 	}
-	copyTo(len(cur))
+	copyTo(len(cur), shift)
 	return out, failed
 }
 
@@ -353,6 +390,19 @@ type model struct {
 	views       map[int][]*image
 	ruleCache   *[]Rule
 	implCache   map[string][]Implementer
+	// parser is reused for every image of the run (one goroutine).
+	parser *cfront.Parser
+}
+
+// parserKey carries the run's parser in the model's context.
+type parserKey struct{}
+
+// close frees the run's parser.
+func (m *model) close() {
+	if m.parser != nil {
+		m.parser.Close()
+		m.parser = nil
+	}
 }
 
 // newModel builds the images of every patch of s and, with a tree, applies
@@ -361,10 +411,13 @@ func newModel(ctx context.Context, s *series.Series, env *Env) (*model, error) {
 	if env == nil {
 		env = &Env{}
 	}
-	m := &model{ctx: ctx, s: s, env: env, noted: map[string]bool{}, views: map[int][]*image{}}
+	parser := cfront.NewParser()
+	ctx = context.WithValue(ctx, parserKey{}, parser)
+	m := &model{ctx: ctx, s: s, env: env, noted: map[string]bool{}, views: map[int][]*image{}, parser: parser}
 	state := map[string][]string{}
 	for k, p := range s.Patches {
 		if err := ctx.Err(); err != nil {
+			m.close()
 			return nil, fmt.Errorf("build images of %q: %w", s.Title, err)
 		}
 		pi := &patchImages{p: p}
@@ -425,9 +478,15 @@ func (m *model) applyToTree(state map[string][]string, fi *fileImages) {
 	for _, h := range failed {
 		bad[h] = true
 	}
+	var stale strings.Builder
 	for _, hi := range fi.hunks {
 		hi.applied = !bad[hi.h]
+		if !hi.applied {
+			stale.Write(hi.pre.src)
+			stale.Write(hi.post.src)
+		}
 	}
+	fi.whole.stale = stale.String()
 	m.failedHunks += len(failed)
 	next := make([]string, len(lines))
 	for i, l := range lines {
@@ -623,18 +682,30 @@ func (m *model) funcs(name string, k int) []funcSite {
 	seen := map[string]bool{}
 	// A hunk that did not apply to the tree shows the function as the
 	// patch leaves it; the whole-file image still has the old text there.
+	// Likewise, without a tree, the newest patch showing the function in a
+	// file supersedes what older patches' hunks showed of it.
 	fromHunk := map[string]bool{}
+	newest := map[string]int{}
 	for _, im := range m.view(k) {
 		for _, f := range im.unit.Funcs {
-			if f.Name != name {
+			if f.Name != name || !plausibleType(f.Type) {
+				continue
+			}
+			// A declarator at the end of a fragment, cut before its body,
+			// looks like a prototype; a real prototype ends with ";".
+			if !f.Definition && !im.whole && !strings.Contains(im.Text(f.EndLine), ";") {
 				continue
 			}
 			fl := im.FileLine(f.Line)
 			key := fmt.Sprintf("%s:%d", im.File, fl)
 			kind := fmt.Sprintf("%s|%v", im.File, f.Definition)
-			if fl == 0 || seen[key] || im.whole && fromHunk[kind] {
+			if fl == 0 || seen[key] || im.whole && (fromHunk[kind] || strings.Contains(im.stale, name)) {
 				continue
 			}
+			if p, ok := newest[im.File]; ok && p != im.patch {
+				continue
+			}
+			newest[im.File] = im.patch
 			if !im.whole {
 				fromHunk[kind] = true
 			}
@@ -653,6 +724,60 @@ func (m *model) funcs(name string, k int) []funcSite {
 		out = append(out, funcSite{fn: f.Func, file: f.File, line: f.Line})
 	}
 	return out
+}
+
+// plausibleType rejects function types the parser built from text that is
+// not a declaration (a fragment cut inside a comment or a macro).
+func plausibleType(f cfront.FuncType) bool {
+	ok := func(t cfront.Type) bool {
+		return t.Text != "" && strings.IndexFunc(t.Text, func(r rune) bool {
+			return !(r == '_' || r == ' ' || r == '*' || r == '(' || r == ')' || r == '[' || r == ']' || r == ',' ||
+				r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9')
+		}) < 0
+	}
+	if !ok(f.Ret) {
+		return false
+	}
+	for _, p := range f.Params {
+		if !ok(p.Type) {
+			return false
+		}
+	}
+	return true
+}
+
+// treeCurrent reports whether a tree site of a function can be compared
+// with what patch k makes of it: the tree may be older than the series'
+// base, so a tree declaration counts only when the patch's pre-image shows
+// the function with the same type as the tree does.
+func (m *model) treeCurrent(k int, o funcSite) bool {
+	if o.im != nil {
+		return true
+	}
+	for _, fi := range m.patches[k].files {
+		for _, hi := range fi.hunks {
+			for _, g := range hi.pre.parse(m.ctx).Funcs {
+				if g.Name == o.fn.Name && g.Type.Equal(o.fn.Type) && userAgree(g.Type, o.fn.Type) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// userAgree reports whether two function types agree on __user in every
+// parameter.
+func userAgree(a, b cfront.FuncType) bool {
+	if len(a.Params) != len(b.Params) {
+		return false
+	}
+	for i := range a.Params {
+		if a.Params[i].Type.User() != b.Params[i].Type.User() {
+			return false
+		}
+	}
+	return true
 }
 
 // memberSite is a struct member found in the series or the tree.

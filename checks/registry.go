@@ -27,6 +27,7 @@ func Run(ctx context.Context, s *series.Series, env *Env) ([]Finding, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer m.close()
 	var all []Finding
 	for _, c := range Checks() {
 		mc, ok := c.(modelCheck)

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
+	"github.com/patchbot/patchbot/internal/corpus"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
@@ -121,21 +124,114 @@ func itoa(i int) string {
 	return string(b)
 }
 
-func TestDebugFixtures(t *testing.T) {
-	if os.Getenv("PATCHBOT_DEBUG") == "" {
-		t.Skip("debug dump")
+func TestSortFindings(t *testing.T) {
+	f := func(check, file string, line int, msg string) Finding {
+		return Finding{Check: check, File: file, Line: line, Symbol: "s", Message: msg, MessageID: "m"}
 	}
-	for _, name := range []string{"bad-user", "good-user", "conv", "cb"} {
-		for _, withTree := range []bool{false, true} {
-			env := &Env{Note: func(s string) { t.Logf("NOTE %s", s) }}
-			if withTree {
-				env.Tree = fixtureTree(t)
-			}
-			fs, err := Run(context.Background(), loadFixture(t, name), env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%s tree=%v:\n%s", name, withTree, brief(fs))
+	in := []Finding{
+		f(UnconvertedID, "net/b.c", 3, "x"),
+		f(DroppedUserID, "net/a.c", 9, "y"),
+		f(CallbackSignatureID, "net/b.c", 3, "x"),
+		f(DroppedUserID, "net/a.c", 9, "y"),
+		f(DroppedUserID, "include/a.h", 100, "z"),
+	}
+	got := sortFindings(in)
+	var keys []string
+	for _, g := range got {
+		keys = append(keys, g.File+":"+itoa(g.Line)+" "+g.Check)
+	}
+	want := []string{"include/a.h:100 dropped-user", "net/a.c:9 dropped-user", "net/b.c:3 callback-signature", "net/b.c:3 unconverted-implementer"}
+	if strings.Join(keys, "|") != strings.Join(want, "|") {
+		t.Errorf("sorted %q, want %q", keys, want)
+	}
+}
+
+func TestChecksRegistry(t *testing.T) {
+	var ids []string
+	for _, c := range Checks() {
+		ids = append(ids, c.ID())
+	}
+	if want := "dropped-user callback-signature unconverted-implementer"; strings.Join(ids, " ") != want {
+		t.Errorf("checks %q, want %q", ids, want)
+	}
+	// Run gives the union of the checks' own findings.
+	s := loadFixture(t, "cb")
+	all, err := Run(context.Background(), s, &Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, c := range Checks() {
+		fs, err := c.Run(context.Background(), s, &Env{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(fs)
+	}
+	if len(all) != n || n == 0 {
+		t.Errorf("Run gave %d findings, the checks one by one %d", len(all), n)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Run(ctx, s, &Env{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Run on a cancelled context: %v", err)
+	}
+}
+
+// BenchmarkChecksNoTree runs all checks without a tree on the accepted
+// netdev series of the corpus (netdev-clean/, 29 patches) and the seven
+// versions of the struct proto ioctl conversion (leitao-ioctl/, each a
+// single ~1,000-line patch), and reports the median time per patch.
+func BenchmarkChecksNoTree(b *testing.B) {
+	var all []*series.Series
+	paths, _ := filepath.Glob(filepath.Join(corpus.Path(b, "netdev-clean"), "*.eml"))
+	var msgs []*mail.Message
+	for _, p := range paths {
+		raw, err := os.ReadFile(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if m, _ := mail.Parse(raw, p); m != nil {
+			msgs = append(msgs, m)
 		}
 	}
+	all = append(all, series.Assemble(msgs).Series...)
+	for v := 1; v <= 7; v++ {
+		vp, _ := filepath.Glob(filepath.Join(corpus.Path(b, "leitao-ioctl"), "v"+itoa(v)+"-[01]-*.eml"))
+		all = append(all, loadSeries(b, vp...))
+	}
+	// Wall time per patch, and CPU time per patch: the machine the
+	// benchmark runs on may be shared, and CPU time does not count the
+	// time other processes take.
+	var wall, cpu []float64
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, s := range all {
+			if len(s.Patches) == 0 {
+				continue
+			}
+			start, startCPU := time.Now(), cpuTime()
+			if _, err := Run(context.Background(), s, &Env{}); err != nil {
+				b.Fatal(err)
+			}
+			n := float64(len(s.Patches))
+			wall = append(wall, float64(time.Since(start).Microseconds())/1000/n)
+			cpu = append(cpu, float64((cpuTime()-startCPU).Microseconds())/1000/n)
+		}
+	}
+	b.StopTimer()
+	sort.Float64s(wall)
+	sort.Float64s(cpu)
+	b.ReportMetric(wall[len(wall)/2], "ms/patch-median")
+	b.ReportMetric(wall[len(wall)*9/10], "ms/patch-p90")
+	b.ReportMetric(cpu[len(cpu)/2], "cpu-ms/patch-median")
+}
+
+// cpuTime is the CPU time (user and system) the process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

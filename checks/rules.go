@@ -1,10 +1,13 @@
 package checks
 
 import (
+	"strings"
+
 	"github.com/patchbot/patchbot/checks/cfront"
+	"github.com/patchbot/patchbot/series"
 )
 
-// InferRules reads conversion rules off a model's diffs: a struct
+// inferRules reads conversion rules off a model's diffs: a struct
 // definition in which a function-pointer member changes type (the member in
 // the hunk's pre-image against the same member in its post-image) gives
 // Rule{Struct, Member, Old, New} with canonical function types.
@@ -17,6 +20,9 @@ func (m *model) inferRules() []Rule {
 				continue
 			}
 			for _, hi := range fi.hunks {
+				if !mayRetypeMember(hi.h) {
+					continue
+				}
 				pre, post := hi.pre.parse(m.ctx), hi.post.parse(m.ctx)
 				for _, ps := range pre.Structs {
 					for _, pm := range ps.Members {
@@ -38,6 +44,18 @@ func (m *model) inferRules() []Rule {
 		}
 	}
 	return out
+}
+
+// mayRetypeMember reports whether a hunk can change a function-pointer
+// member: it lies in a struct (by its header) or shows a "(*" declarator,
+// and it changes something.
+func mayRetypeMember(h *series.Hunk) bool {
+	changes, ptr := false, structOpen.MatchString(h.Function)
+	for _, l := range h.Lines {
+		changes = changes || l.Op != series.OpContext
+		ptr = ptr || strings.Contains(l.Text, "(*")
+	}
+	return changes && ptr
 }
 
 // memberSpan is how many lines past its first line a member declaration

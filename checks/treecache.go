@@ -83,7 +83,7 @@ func openCache(root string, opt IndexOptions) (*indexCache, error) {
 
 // lookupStat is the fast path: a file whose size and mtime are unchanged
 // has the content it had.
-func (c *indexCache) lookupStat(f treeFile) (fileResult, bool) {
+func (c *indexCache) lookupStat(f *treeFile) (fileResult, bool) {
 	e, ok := c.old.Entries[f.rel]
 	if !ok || e.Size != f.size || e.Mtime != f.mtime {
 		return fileResult{}, false

@@ -127,7 +127,7 @@ func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*TreeIndex,
 				}
 			}()
 			for i := range next {
-				r, err := indexFile(ctx, root, files[i], opt.Needles, cache, &p)
+				r, err := indexFile(ctx, root, &files[i], opt.Needles, cache, &p)
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					continue
@@ -158,8 +158,11 @@ feed:
 		funcs:    make(map[string][]IndexedFunc),
 		bindings: make(map[bindingKey][]Binding),
 	}
-	parsed, reused, failed := 0, 0, 0
+	parsed, reused, failed, read := 0, 0, 0, 0
 	for i, r := range results {
+		if !r.fromStat {
+			read++
+		}
 		switch {
 		case r.failed:
 			failed++
@@ -179,7 +182,7 @@ feed:
 		}
 	}
 	log.Debug("tree indexed", "root", root, "files", len(files), "indexed", x.files,
-		"parsed", parsed, "cached", reused, "unparsable", failed, "took", time.Since(start))
+		"read", read, "parsed", parsed, "cached", reused, "unparsable", failed, "took", time.Since(start))
 	return x, nil
 }
 
@@ -217,15 +220,12 @@ func listFiles(ctx context.Context, root string, dirs []string) ([]treeFile, err
 			if !de.Type().IsRegular() || !(strings.HasSuffix(path, ".c") || strings.HasSuffix(path, ".h")) {
 				return nil
 			}
-			info, err := de.Info()
-			if err != nil {
-				return err
-			}
 			rel, err := filepath.Rel(root, path)
 			if err != nil {
 				return err
 			}
-			files = append(files, treeFile{rel: filepath.ToSlash(rel), size: info.Size(), mtime: info.ModTime().UnixNano()})
+			// Size and mtime are read by the workers, in parallel.
+			files = append(files, treeFile{rel: filepath.ToSlash(rel)})
 			return nil
 		})
 		if err != nil {
@@ -250,7 +250,12 @@ type fileResult struct {
 
 // indexFile produces the summary of one file, from the cache when its
 // content is known.
-func indexFile(ctx context.Context, root string, f treeFile, needles []string, cache *indexCache, pp **cfront.Parser) (fileResult, error) {
+func indexFile(ctx context.Context, root string, f *treeFile, needles []string, cache *indexCache, pp **cfront.Parser) (fileResult, error) {
+	info, err := os.Lstat(filepath.Join(root, filepath.FromSlash(f.rel)))
+	if err != nil {
+		return fileResult{}, fmt.Errorf("index tree: %w", err)
+	}
+	f.size, f.mtime = info.Size(), info.ModTime().UnixNano()
 	if cache != nil {
 		if r, ok := cache.lookupStat(f); ok {
 			return r, nil
@@ -383,8 +388,9 @@ func (x *TreeIndex) Funcs(name string) []IndexedFunc {
 
 // Resolve returns what b.Func means where it is bound: the definitions and
 // prototypes in b.File when there are any (static functions are
-// file-local), else the non-static ones elsewhere; plus the prototypes in
-// headers. Entries of b.File come first.
+// file-local), else the non-static ones of other .c files and the
+// definitions in headers (static inline functions reach every includer);
+// plus the prototypes in headers. Entries of b.File come first.
 func (x *TreeIndex) Resolve(b Binding) []IndexedFunc {
 	all := x.funcs[b.Func]
 	var out []IndexedFunc
@@ -395,7 +401,8 @@ func (x *TreeIndex) Resolve(b Binding) []IndexedFunc {
 	}
 	if len(out) == 0 {
 		for _, f := range all {
-			if !f.Static && !strings.HasSuffix(f.File, ".h") {
+			header := strings.HasSuffix(f.File, ".h")
+			if header && f.Definition || !header && !f.Static {
 				out = append(out, f)
 			}
 		}

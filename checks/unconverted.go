@@ -3,7 +3,9 @@ package checks
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 
 	"github.com/patchbot/patchbot/checks/cfront"
 	"github.com/patchbot/patchbot/series"
@@ -27,6 +29,7 @@ func (c UnconvertedImplementer) Run(ctx context.Context, s *series.Series, env *
 	if err != nil {
 		return nil, err
 	}
+	defer m.close()
 	return c.run(m)
 }
 
@@ -49,6 +52,8 @@ type Implementer struct {
 	// InSeries is true when the definition comes from the series' images.
 	InSeries bool `json:"in_series"`
 	fn       cfront.FuncType
+	// quote is the definition's declarator as written ("file:line: text").
+	quote []string
 }
 
 // Implementers lists, from the tree in env alone (no patch), the functions
@@ -62,6 +67,7 @@ func Implementers(ctx context.Context, env *Env, rule Rule) ([]Implementer, erro
 	if err != nil {
 		return nil, err
 	}
+	defer m.close()
 	rule = normaliseRule(rule)
 	return m.unconverted(rule), nil
 }
@@ -84,7 +90,8 @@ func (m *model) implementers(r Rule) []Implementer {
 		}
 		seen[k] = true
 		out = append(out, Implementer{Func: fs.fn.Name, Type: fs.fn.Type.String(), File: fs.file, Line: fs.line,
-			Struct: b.Struct, Var: b.Var, BindFile: b.file, BindLine: b.fileLine, InSeries: fs.im != nil, fn: fs.fn.Type})
+			Struct: b.Struct, Var: b.Var, BindFile: b.file, BindLine: b.fileLine, InSeries: fs.im != nil, fn: fs.fn.Type,
+			quote: m.declaratorQuote(fs)})
 	}
 	if last >= 0 {
 		for _, im := range m.view(last) {
@@ -152,6 +159,31 @@ func (m *model) definition(name, file string, k int) (funcSite, bool) {
 	return funcSite{}, false
 }
 
+// declaratorQuote quotes a function's declarator lines (up to its last
+// parameter), from the series' image or from the tree's file.
+func (m *model) declaratorQuote(fs funcSite) []string {
+	end := fs.fn.Line
+	for _, p := range fs.fn.Type.Params {
+		end = max(end, p.Line)
+	}
+	if fs.im != nil {
+		return fs.im.quote(fs.fn.Line, end)
+	}
+	if m.env.Tree == nil {
+		return nil
+	}
+	data, err := m.env.Tree.ReadFile(fs.file)
+	if err != nil {
+		return []string{fmt.Sprintf("%s:%d: %s()", fs.file, fs.line, fs.fn.Name)}
+	}
+	lines := splitLines(data)
+	var q []string
+	for l := fs.fn.Line; l <= end && l <= len(lines) && l-fs.fn.Line < 6; l++ {
+		q = append(q, fmt.Sprintf("%s:%d: %s", fs.file, l, strings.TrimRight(lines[l-1], " \t")))
+	}
+	return q
+}
+
 // unconverted returns the implementers the check reports for rule r.
 func (m *model) unconverted(r Rule) []Implementer {
 	want, err := cfront.ParseFuncType(r.New)
@@ -205,7 +237,7 @@ func (c UnconvertedImplementer) run(m *model) ([]Finding, error) {
 					"must be converted with it: %s() is bound in the initializer of %s (%s:%d) and keeps '%s', so the initializer no longer "+
 					"compiles (gcc 12: -Werror=incompatible-pointer-types), or, cast away, the callback is called with arguments it does not expect.",
 					r.Struct, r.Member, r.Old, r.New, im.Func, im.Var, im.BindFile, im.BindLine, im.Type),
-				Quote:      []string{fmt.Sprintf("%s:%d: %s() : %s", im.File, im.Line, im.Func, im.Type), fmt.Sprintf("%s:%d: .%s", im.BindFile, im.BindLine, bind)},
+				Quote:      append(slices.Clone(im.quote), fmt.Sprintf("%s:%d: .%s", im.BindFile, im.BindLine, bind)),
 				Suggestion: fmt.Sprintf("convert %s() to '%s' like the other implementers in this series", im.Func, r.New),
 				MessageID:  m.seriesMessageID(),
 			}

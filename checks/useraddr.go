@@ -30,6 +30,7 @@ func (c DroppedUser) Run(ctx context.Context, s *series.Series, env *Env) ([]Fin
 	if err != nil {
 		return nil, err
 	}
+	defer m.close()
 	return c.run(m)
 }
 
@@ -107,6 +108,9 @@ func (m *model) changedDecls(fi *fileImages, post bool) []declRef {
 		if post {
 			im = hi.post
 		}
+		if !post && !removesUser(hi.h) {
+			continue
+		}
 		u := im.parse(m.ctx)
 		add := func(d cfront.Decl, fn string) {
 			if d.Name == "" || !im.Changed(d.Line) {
@@ -133,6 +137,17 @@ func (m *model) changedDecls(fi *fileImages, post bool) []declRef {
 		}
 	}
 	return out
+}
+
+// removesUser reports whether a hunk removes a line mentioning __user:
+// only then can a declaration lose it (and the pre-image needs parsing).
+func removesUser(h *series.Hunk) bool {
+	for _, l := range h.Lines {
+		if l.Op == series.OpDelete && strings.Contains(l.Text, "__user") {
+			return true
+		}
+	}
+	return false
 }
 
 // keepsKernelType reports whether t is one of the types that replace a
@@ -184,13 +199,17 @@ func (m *model) lostUser(k int, fi *fileImages) []Finding {
 			continue
 		}
 		line := a.im.FileLine(a.d.Line)
-		q := append(was.im.quote(was.d.Line, was.d.Line), a.im.quote(a.d.Line, a.d.Line)...)
-		q = append(q, use.quote...)
-		q[0] = "-" + q[0]
-		for i := 1; i < len(q); i++ {
-			q[i] = " " + q[i]
+		// Quote the change as a diff would, then the use that makes it wrong.
+		var q []string
+		for _, l := range was.im.quote(was.d.Line, was.d.Line) {
+			q = append(q, "-"+l)
 		}
-		q[1] = "+" + q[1][1:]
+		for _, l := range a.im.quote(a.d.Line, a.d.Line) {
+			q = append(q, "+"+l)
+		}
+		for _, l := range use.quote {
+			q = append(q, " "+l)
+		}
 		out = append(out, Finding{
 			Check: DroppedUserID, Severity: SeverityWarning,
 			File: fi.name, Line: line, Symbol: symbolOf(a),
@@ -558,8 +577,8 @@ func (m *model) userMember(k int, name string) bool {
 	return ok
 }
 
-// derefUser finds "name->" not preceded by "&" (which only computes an
-// address).
+// derefWord finds "name->"; addressOnly then drops the ones under "&",
+// which only compute an address.
 var derefWord = regexp.MustCompile(`([A-Za-z_]\w*)\s*->`)
 
 // userDerefs is rule (d): a line the patch adds that dereferences a __user
@@ -712,6 +731,9 @@ func (m *model) protoUserMismatch(k int, fi *fileImages, done map[string]bool) [
 					continue
 				}
 				if (f.Static || o.fn.Static) && o.file != me.file && !strings.HasSuffix(o.file, ".h") && !strings.HasSuffix(me.file, ".h") {
+					continue
+				}
+				if !m.treeCurrent(k, o) {
 					continue
 				}
 				i, ok := userDisagreement(f.Type, o.fn.Type)

@@ -35,7 +35,7 @@ const (
 )
 
 // DryRunFrom is the From of dry-run replies when [smtp] from is unset.
-const DryRunFrom = "patchbot (dry run) <patchbot@localhost>"
+const DryRunFrom = `"patchbot (dry run)" <patchbot@localhost>`
 
 // Config is the whole patchbot configuration, one field per TOML table.
 type Config struct {
@@ -58,7 +58,9 @@ type IMAP struct {
 	// Addr is host:port of the IMAP server; empty means no IMAP.
 	Addr string `toml:"addr"`
 	// TLS is "implicit", "starttls" or "insecure".
-	TLS      string `toml:"tls"`
+	TLS string `toml:"tls"`
+	// Insecure allows tls = "insecure" to a host that is not loopback.
+	Insecure bool   `toml:"insecure"`
 	Username string `toml:"username"`
 	// PasswordEnv names an environment variable holding the password.
 	PasswordEnv string `toml:"password_env"`
@@ -83,7 +85,9 @@ type SMTP struct {
 	// Addr is host:port of the submission server.
 	Addr string `toml:"addr"`
 	// TLS is "implicit", "starttls" or "insecure".
-	TLS          string `toml:"tls"`
+	TLS string `toml:"tls"`
+	// Insecure allows tls = "insecure" to a host that is not loopback.
+	Insecure     bool   `toml:"insecure"`
 	Username     string `toml:"username"`
 	PasswordEnv  string `toml:"password_env"`
 	PasswordFile string `toml:"password_file"`

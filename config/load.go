@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -40,6 +41,9 @@ func parse(text, baseDir string) (*Config, error) {
 			}
 			return nil, errors.New(pe.ErrorWithPosition())
 		}
+		if e := typeError(err); e != nil {
+			return nil, e
+		}
 		return nil, err
 	}
 	if errs := unknownKeys(md.Undecoded()); len(errs) > 0 {
@@ -52,6 +56,32 @@ func parse(text, baseDir string) (*Config, error) {
 		return nil, errors.Join(errs...)
 	}
 	return cfg, nil
+}
+
+var (
+	typeMismatch  = regexp.MustCompile(`line (\d+) \(last key "([^"]+)"\): incompatible types: TOML value has type (\w+); destination has type (\w+)`)
+	tableMismatch = regexp.MustCompile(`line (\d+) \(last key "([^"]+)"\): type mismatch for [\w.]+: expected table but found (\w+)`)
+)
+
+// typeError rewrites the decoder's type mismatch errors, which name Go
+// types, into an *Error that names the key and how to write its value.
+func typeError(err error) *Error {
+	if m := typeMismatch.FindStringSubmatch(err.Error()); m != nil {
+		fix := map[string]string{
+			"boolean": "write true or false, without quotes",
+			"slice":   "write a list, like [\"a\", \"b\"]",
+			"string":  "write it in double quotes",
+			"struct":  "write it as a table",
+		}[m[4]]
+		if fix == "" {
+			fix = "write a " + m[4]
+		}
+		return keyErr(m[2], fix, "line %s: the value is a %s, not a %s", m[1], m[3], m[4])
+	}
+	if m := tableMismatch.FindStringSubmatch(err.Error()); m != nil {
+		return keyErr(m[2], "write it as a table: ["+m[2]+"] on a line of its own, its keys below", "line %s: a %s where a table belongs", m[1], m[3])
+	}
+	return nil
 }
 
 // unknownKeys turns the keys the decoder did not use into errors that

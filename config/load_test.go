@@ -2,6 +2,7 @@ package config
 
 import (
 	"errors"
+	netmail "net/mail"
 	"os"
 	"path/filepath"
 	"strings"
@@ -129,6 +130,16 @@ func TestParseValues(t *testing.T) {
 				t.Errorf("rules %+v", c.Checks.Rules)
 			}
 		}},
+		{"plain text to loopback needs no opt-in", "[imap]\naddr = \"127.0.0.1:143\"\ntls = \"insecure\"\nusername = \"u\"\n[smtp]\naddr = \"localhost:25\"\ntls = \"insecure\"", func(t *testing.T, c *Config) {
+			if c.IMAP.Insecure || c.SMTP.Insecure {
+				t.Errorf("insecure set: %v %v", c.IMAP.Insecure, c.SMTP.Insecure)
+			}
+		}},
+		{"plain text to a remote host when insecure = true", "[imap]\naddr = \"imap.example.org:143\"\ntls = \"insecure\"\ninsecure = true\nusername = \"u\"", func(t *testing.T, c *Config) {
+			if !c.IMAP.Insecure {
+				t.Error("insecure not set")
+			}
+		}},
 		{"smtp mode with addr and from", "[outbox]\nmode = \"smtp\"\n[smtp]\naddr = \"mail.example.org:587\"\nfrom = \"bot@example.org\"", func(t *testing.T, c *Config) {
 			if c.Outbox.Mode != OutboxSMTP {
 				t.Errorf("mode %q", c.Outbox.Mode)
@@ -172,7 +183,10 @@ func TestParseErrors(t *testing.T) {
 		{"misspelt rule key", "[[checks.rule]]\nstrct = \"proto\"", []string{"checks.rule.strct", "did you mean struct?"}},
 		{"bad imap tls", "[imap]\ntls = \"ssl\"", []string{"imap.tls", "\"ssl\" is not a TLS mode", "use \"implicit\", \"starttls\" or \"insecure\""}},
 		{"bad smtp tls", "[smtp]\ntls = \"yes\"", []string{"smtp.tls", "use \"implicit\""}},
-		{"addr without port", "[imap]\naddr = \"imap.example.org\"", []string{"imap.addr", "host:port", "993"}},
+		{"addr without port", "[imap]\naddr = \"imap.example.org\"\nusername = \"u\"", []string{"imap.addr", "host:port", "993"}},
+		{"plain text to a remote IMAP host", "[imap]\naddr = \"imap.example.org:143\"\ntls = \"insecure\"\nusername = \"u\"", []string{"imap.tls", "clear text", "imap.insecure = true"}},
+		{"plain text to a remote SMTP host", "[smtp]\naddr = \"mail.example.org:25\"\ntls = \"insecure\"", []string{"smtp.tls", "smtp.insecure = true"}},
+		{"imap without username", "[imap]\naddr = \"imap.example.org:993\"", []string{"imap.username", "anonymous"}},
 		{"both secrets", "[imap]\npassword_env = \"A\"\npassword_file = \"/x\"", []string{"imap.password_file", "keep only one"}},
 		{"poll interval too short", "[imap]\npoll_interval = \"1s\"", []string{"imap.poll_interval", "10s"}},
 		{"duration without unit", "[reply]\ngrace = 600", []string{"grace", "no unit", "600m"}},
@@ -196,7 +210,11 @@ func TestParseErrors(t *testing.T) {
 		{"bad log format", "[log]\nformat = \"xml\"", []string{"log.format", "\"text\" or \"json\""}},
 		{"bad log level", "[log]\nlevel = \"loud\"", []string{"log.level", "\"debug\""}},
 		{"toml syntax error names the line", "[imap\naddr = 1", []string{"At line 2", "end table name"}},
-		{"wrong type names the key", "[reply]\ncc_list = \"yes\"", []string{"cc_list"}},
+		{"string for a bool", "[reply]\ncc_list = \"yes\"", []string{"reply.cc_list", "line 2", "write true or false, without quotes"}},
+		{"string for a list", "[reply]\ncc = \"a@example.org\"", []string{"reply.cc", "write a list"}},
+		{"bool for a string", "[imap]\naddr = true", []string{"imap.addr", "write it in double quotes"}},
+		{"value for a table", "imap = 3", []string{"imap", "write it as a table"}},
+		{"number for a date", "[imap]\nsince = 5", []string{"imap.since", "YYYY-MM-DD"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -302,5 +320,12 @@ func TestExampleFilesLoad(t *testing.T) {
 			}
 			tc.check(t, c)
 		})
+	}
+}
+
+func TestDryRunFromParses(t *testing.T) {
+	a, err := netmail.ParseAddress(DryRunFrom)
+	if err != nil || a.Name != "patchbot (dry run)" || a.Address != "patchbot@localhost" {
+		t.Errorf("DryRunFrom parses as %+v, %v", a, err)
 	}
 }

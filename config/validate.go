@@ -23,6 +23,10 @@ func (c *Config) validate() []error {
 	add(checkTLS("imap.tls", c.IMAP.TLS))
 	if c.IMAP.Addr != "" {
 		add(checkAddr("imap.addr", c.IMAP.Addr, "993 for implicit TLS, 143 for starttls"))
+		add(checkPlainText("imap", c.IMAP.TLS, c.IMAP.Addr, c.IMAP.Insecure))
+		if c.IMAP.Username == "" {
+			add(keyErr("imap.username", "set the login name (for lore's public-inbox IMAP, \"anonymous\")", "is empty"))
+		}
 		if c.IMAP.Mailbox == "" {
 			add(keyErr("imap.mailbox", "set it to the mailbox to watch, such as \"INBOX\"", "is empty"))
 		}
@@ -36,6 +40,7 @@ func (c *Config) validate() []error {
 	add(checkTLS("smtp.tls", c.SMTP.TLS))
 	if c.SMTP.Addr != "" {
 		add(checkAddr("smtp.addr", c.SMTP.Addr, "587 for starttls, 465 for implicit TLS"))
+		add(checkPlainText("smtp", c.SMTP.TLS, c.SMTP.Addr, c.SMTP.Insecure))
 	}
 	add(checkOneSecret("smtp", c.SMTP.PasswordEnv, c.SMTP.PasswordFile))
 	if c.SMTP.From != "" {
@@ -150,6 +155,27 @@ func checkAddr(key, addr, ports string) *Error {
 		return keyErr(key, "write it as host:port, e.g. mail.example.org:"+strings.Fields(ports)[0]+" ("+ports+")", "%q is not host:port", addr)
 	}
 	return nil
+}
+
+// checkPlainText refuses tls = "insecure" to a host that is not loopback
+// unless insecure = true says plain text over the network is meant.
+func checkPlainText(table, mode, addr string, insecure bool) *Error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || mode != TLSInsecure || insecure || isLoopback(host) {
+		return nil
+	}
+	return keyErr(table+".tls", "use \"implicit\" or \"starttls\", or set "+table+".insecure = true if plain text over the network is really meant",
+		"\"insecure\" to %s would send the password and mail in clear text", host)
+}
+
+// isLoopback reports whether host is "localhost" or a loopback IP,
+// without a DNS look-up.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func checkOneSecret(table, env, file string) *Error {

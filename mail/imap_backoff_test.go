@@ -42,25 +42,3 @@ func TestIMAPBackoff(t *testing.T) {
 		}
 	})
 }
-
-func TestIMAPHeaderMessageID(t *testing.T) {
-	cases := []struct {
-		name, header, want string
-	}{
-		{"plain", "Message-ID: <a.b@example.org>\r\n\r\n", "a.b@example.org"},
-		{"case-insensitive name", "message-id: <x@y>\r\n\r\n", "x@y"},
-		{"folded onto the next line", "Message-Id:\r\n <20260101.1@host>\r\n\r\n", "20260101.1@host"},
-		{"LF only, no blank line", "Message-ID: <lf@host>\n", "lf@host"},
-		{"without brackets", "Message-ID: bare@host\r\n\r\n", "bare@host"},
-		{"trailing comment", "Message-ID: <c@host> (added by relay)\r\n\r\n", "c@host"},
-		{"absent", "\r\n", ""},
-		{"garbage", "not a header", ""},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := imapHeaderMessageID([]byte(tc.header)); got != tc.want {
-				t.Errorf("imapHeaderMessageID(%q) = %q, want %q", tc.header, got, tc.want)
-			}
-		})
-	}
-}

@@ -61,6 +61,9 @@ type IMAPConfig struct {
 	// directly (NOOP + UID SEARCH), because IDLE can die silently. One
 	// minute when zero.
 	PollInterval time.Duration
+	// DisableIdle makes the watcher poll only, for servers or proxies whose
+	// IDLE is broken. Servers without IDLE are polled anyway.
+	DisableIdle bool
 	// Since, on the first run for a mailbox (no saved state), makes the
 	// watcher deliver mail with an internal date on or after this day
 	// (IMAP SEARCH SINCE has day granularity). When zero the first run

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
@@ -99,18 +100,26 @@ func dialIMAP(ctx context.Context, cfg IMAPConfig, opts *imapclient.Options) (*i
 		case <-stop:
 		}
 	}()
+
+	// The greeting, STARTTLS and LOGIN get one Timeout together.
+	var expired atomic.Bool
+	handshake := time.AfterFunc(cfg.Timeout, func() {
+		expired.Store(true)
+		_ = raw.Close()
+	})
+	defer handshake.Stop()
 	fail := func(what string, err error) (*imapConn, error) {
 		_ = raw.Close()
 		release()
-		if ctx.Err() != nil {
+		switch {
+		case ctx.Err() != nil:
 			err = errors.Join(ctx.Err(), err)
+		case expired.Load():
+			err = fmt.Errorf("no answer within %v: %w", cfg.Timeout, err)
 		}
 		return nil, fmt.Errorf("%s %s: %w", what, cfg.Addr, err)
 	}
 
-	// The greeting, STARTTLS and LOGIN get one Timeout together.
-	handshake := time.AfterFunc(cfg.Timeout, func() { _ = raw.Close() })
-	defer handshake.Stop()
 	var client *imapclient.Client
 	if cfg.TLS == IMAPTLSStartTLS {
 		client, err = imapclient.NewStartTLS(raw, &o)
@@ -126,27 +135,23 @@ func dialIMAP(ctx context.Context, cfg IMAPConfig, opts *imapclient.Options) (*i
 	}
 	if err := client.Login(cfg.Username, cfg.Password).Wait(); err != nil {
 		_ = client.Close()
-		return fail(fmt.Sprintf("log in as %q to IMAP server", cfg.Username), &imapLoginError{err: err})
+		return fail(fmt.Sprintf("log in as %q to IMAP server", cfg.Username), err)
 	}
-	if !handshake.Stop() {
+	handshake.Stop()
+	if expired.Load() {
 		_ = client.Close()
-		return fail("log in to IMAP server", fmt.Errorf("no answer within %v", cfg.Timeout))
+		return fail("log in to IMAP server", errors.New("connection closed"))
 	}
 	return &imapConn{Client: client, raw: raw, release: release}, nil
 }
 
-// imapLoginError marks a failed LOGIN so that the watcher can tell a
-// rejected password (fatal on the first attempt) from a network failure.
-type imapLoginError struct{ err error }
-
-func (e *imapLoginError) Error() string { return e.err.Error() }
-func (e *imapLoginError) Unwrap() error { return e.err }
-
-// imapServerRefused reports whether err is a NO or BAD answer from the
-// server (as opposed to a broken connection).
-func imapServerRefused(err error) bool {
+// imapConfigError reports errors that point at the configuration rather
+// than at the network: a NO or BAD from the server (wrong password, no such
+// mailbox) or a certificate that does not verify.
+func imapConfigError(err error) bool {
 	var ie *imap.Error
-	return errors.As(err, &ie)
+	var cv *tls.CertificateVerificationError
+	return errors.As(err, &ie) || errors.As(err, &cv)
 }
 
 // imapHasIdle reports whether the server announced IDLE (directly or as

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -17,8 +18,9 @@ import (
 	"github.com/patchbot/patchbot/internal/imaptest"
 )
 
-// memUIDStore is an in-memory UIDStore. When markOnDeliver is set, the
-// test's deliver marks Message-IDs seen, as the pipeline does.
+// memUIDStore is an in-memory UIDStore. Like bot's bbolt store, it refuses
+// to work for a cancelled context. startWatch's deliver marks Message-IDs
+// seen when asked to, as the pipeline does.
 type memUIDStore struct {
 	mu     sync.Mutex
 	states map[string]IMAPState
@@ -30,14 +32,20 @@ func newMemUIDStore() *memUIDStore {
 	return &memUIDStore{states: map[string]IMAPState{}, seen: map[string]bool{}}
 }
 
-func (s *memUIDStore) LoadUIDState(_ context.Context, key string) (IMAPState, bool, error) {
+func (s *memUIDStore) LoadUIDState(ctx context.Context, key string) (IMAPState, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return IMAPState{}, false, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st, ok := s.states[key]
 	return st, ok, nil
 }
 
-func (s *memUIDStore) SaveUIDState(_ context.Context, key string, st IMAPState) error {
+func (s *memUIDStore) SaveUIDState(ctx context.Context, key string, st IMAPState) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.states[key] = st
@@ -45,7 +53,10 @@ func (s *memUIDStore) SaveUIDState(_ context.Context, key string, st IMAPState) 
 	return nil
 }
 
-func (s *memUIDStore) SeenMessageID(_ context.Context, id string) (bool, error) {
+func (s *memUIDStore) SeenMessageID(ctx context.Context, id string) (bool, error) {
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.seen[id], nil
@@ -157,7 +168,7 @@ func logSink(t *testing.T, secret string) (log *slog.Logger, text func() string)
 		if strings.Contains(buf.String(), secret) {
 			t.Errorf("the password appears in the log output:\n%s", buf.String())
 		}
-		if t.Failed() {
+		if t.Failed() || testing.Verbose() && os.Getenv("IMAP_TEST_LOG") != "" {
 			t.Logf("watcher log:\n%s", buf.String())
 		}
 	})

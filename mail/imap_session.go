@@ -56,9 +56,9 @@ func (w *imapWatcher) session(ctx context.Context) (selectedAt time.Time, err er
 	if err != nil {
 		return selectedAt, err
 	}
-	idle := imapHasIdle(c.Client)
+	idle := !w.cfg.DisableIdle && imapHasIdle(c.Client)
 	if !idle {
-		w.log.Info("imap server lacks IDLE; polling only", "every", w.cfg.PollInterval)
+		w.log.Info("imap polling only (IDLE disabled or not offered)", "every", w.cfg.PollInterval)
 	}
 	for {
 		if err := w.fetchNew(ctx, c, cur); err != nil {
@@ -75,8 +75,8 @@ type imapCursor struct {
 	st IMAPState
 }
 
-// start decides where this session begins and delivers the backlog of a
-// first run with Since or of a UIDVALIDITY change.
+// start decides where this session begins: at the saved LastUID, after the
+// newest mail already seen when UIDVALIDITY changed, or as a first run.
 func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectData) (*imapCursor, error) {
 	saved, ok, err := w.store.LoadUIDState(ctx, w.key)
 	if err != nil {
@@ -91,15 +91,32 @@ func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectDa
 
 	case ok:
 		// The server renumbered the mailbox: our UIDs mean nothing now.
-		// Re-scan it; mail the pipeline has seen is skipped by Message-ID.
-		w.log.Warn("imap UIDVALIDITY changed; re-scanning the mailbox",
-			"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity, "since", w.cfg.Since)
-		criteria := &imap.SearchCriteria{}
-		if !w.cfg.Since.IsZero() {
-			criteria.Since = w.cfg.Since
+		// Resume after the newest mail the pipeline has seen, found by
+		// Message-ID; fetchNew then skips anything seen above it.
+		last, found, err := w.newestSeen(ctx, c)
+		if err != nil {
+			return nil, err
 		}
-		return cur, w.deliverSearch(ctx, c, cur, sel, criteria)
+		if found {
+			w.log.Warn("imap UIDVALIDITY changed; resuming after the newest mail already seen",
+				"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity, "last_uid", last)
+			cur.st.LastUID = last
+			return cur, w.saveState(ctx, cur.st)
+		}
+		// Nothing we know is left: treat it as a first run.
+		w.log.Warn("imap UIDVALIDITY changed and no mail in the mailbox was seen before; starting afresh (set since to deliver older mail)",
+			"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity)
+		return w.firstRun(ctx, c, sel, cur)
 
+	default:
+		return w.firstRun(ctx, c, sel, cur)
+	}
+}
+
+// firstRun starts at "now" (the next UID the server will assign) or, with
+// Since, delivers the mail from that day on first.
+func (w *imapWatcher) firstRun(ctx context.Context, c *imapConn, sel *imap.SelectData, cur *imapCursor) (*imapCursor, error) {
+	switch {
 	case !w.cfg.Since.IsZero():
 		w.log.Info("imap first run; delivering mail since", "since", w.cfg.Since.Format(time.DateOnly))
 		if err := w.deliverSearch(ctx, c, cur, sel, &imap.SearchCriteria{Since: w.cfg.Since}); err != nil {
@@ -108,7 +125,6 @@ func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectDa
 		return cur, nil
 
 	default:
-		// First run: start at "now", the next UID the server will assign.
 		highest, err := w.highestUID(c, sel)
 		if err != nil {
 			return nil, err
@@ -117,6 +133,38 @@ func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectDa
 		w.log.Info("imap first run; starting at now", "last_uid", cur.st.LastUID)
 		return cur, w.saveState(ctx, cur.st)
 	}
+}
+
+// newestSeen scans the mailbox from its newest mail backwards, Message-ID
+// headers only, for the newest mail the store has seen. Mail below it that
+// was never seen predates the watcher (or was skipped on purpose) and is
+// not delivered.
+func (w *imapWatcher) newestSeen(ctx context.Context, c *imapConn) (uid uint32, found bool, err error) {
+	uids, err := w.search(c, &imap.SearchCriteria{})
+	if err != nil {
+		return 0, false, err
+	}
+	for end := len(uids); end > 0; end -= imapHeaderBatch {
+		batch := uids[max(0, end-imapHeaderBatch):end]
+		ids, err := w.fetchMessageIDs(c, batch)
+		if err != nil {
+			return 0, false, err
+		}
+		for i := len(batch) - 1; i >= 0; i-- {
+			id := ids[batch[i]]
+			if id == "" {
+				continue
+			}
+			seen, err := w.store.SeenMessageID(ctx, id)
+			if err != nil {
+				return 0, false, &imapFatalError{fmt.Errorf("look up Message-ID <%s> in the state store: %w", id, err)}
+			}
+			if seen {
+				return uint32(batch[i]), true, nil
+			}
+		}
+	}
+	return 0, false, nil
 }
 
 // deliverSearch delivers every mail matching criteria, then moves the

@@ -30,25 +30,30 @@ type UIDStore interface {
 const imapHealthySession = time.Minute
 
 // WatchIMAP watches one mailbox and hands each new mail to deliver, in UID
-// order, until ctx is done (then it returns nil).
+// order, until ctx is done (then it returns nil). Mail is fetched with
+// BODY.PEEK[], so flags never change.
 //
 // Where it starts: at LastUID+1 of the state saved for (server, mailbox);
-// on the first run at "now" (UIDNEXT), or at cfg.Since when set. The state
-// is saved after every mail deliver accepted, so a crash re-delivers at most
-// the mail in flight (at-least-once). A mail whose Message-ID the store has
-// already seen is skipped without fetching its body; that is what keeps a
-// UIDVALIDITY change (the server renumbered the mailbox, so the watcher
-// re-scans it) from processing anything twice. A deliver error is logged
-// with the UID and Message-ID and the watcher moves on: the pipeline spools
-// what it could not take, and the position is saved with the next mail
-// delivered.
+// on the first run at "now" (UIDNEXT), or with the mail since cfg.Since
+// when set. The state is saved after every mail deliver accepts, so a crash
+// re-delivers at most the mail in flight (at-least-once). A mail whose
+// Message-ID the store has already seen is skipped without fetching its
+// body. When UIDVALIDITY changes (the server renumbered the mailbox), the
+// watcher resumes after the newest mail whose Message-ID the store has
+// seen, so nothing is processed twice and older mail the bot never saw is
+// not dug up; if none was seen, it starts afresh as on a first run. A
+// deliver error is logged with the UID and Message-ID and the watcher moves
+// on: the pipeline spools what it could not take; the position is saved
+// with the next mail delivered.
 //
 // New mail is noticed through IDLE and, because IDLE can die silently or
-// miss a wake-up, by asking the server every cfg.PollInterval. A broken
-// connection is re-established with jittered exponential backoff. WatchIMAP
-// returns an error only for what retrying cannot fix: an invalid cfg, a
-// password or mailbox the server rejects on the very first connection, or
-// a failing store.
+// miss a wake-up, by asking the server every cfg.PollInterval; a server
+// that stops answering for cfg.Timeout is given up on. A broken connection
+// is re-established with jittered exponential backoff (cfg.MinBackoff to
+// cfg.MaxBackoff, from the start again after a session that lasted a
+// minute). WatchIMAP returns an error only for what retrying cannot fix:
+// an invalid cfg, a password, mailbox or certificate rejected on the very
+// first connection, or a failing store.
 func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Logger,
 	deliver func(ctx context.Context, uid uint32, raw []byte) error) error {
 	cfg = cfg.withDefaults()
@@ -65,12 +70,13 @@ func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Lo
 		cfg:     cfg,
 		key:     cfg.stateKey(),
 		store:   store,
-		log:     log.With("imap", cfg),
+		log:     log.With("mailbox", cfg.stateKey()),
 		deliver: deliver,
 	}
 
 	bo := imapBackoff{min: cfg.MinBackoff, max: cfg.MaxBackoff}
 	everConnected := false
+	w.log.Info("imap watcher starting", "imap", cfg)
 	for attempt := 1; ; attempt++ {
 		w.log.Info("imap connecting", "attempt", attempt)
 		began := time.Now()
@@ -85,9 +91,10 @@ func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Lo
 		}
 		if !selectedAt.IsZero() {
 			everConnected = true
-		} else if !everConnected && (imapServerRefused(err) || errors.As(err, new(*imapLoginError))) {
-			// A password or mailbox refused on the first try is a
-			// configuration mistake: say so instead of retrying forever.
+		} else if !everConnected && imapConfigError(err) {
+			// A password, mailbox or certificate refused on the first
+			// try is a configuration mistake: say so instead of
+			// retrying forever.
 			return err
 		}
 		if !selectedAt.IsZero() && time.Since(selectedAt) >= imapHealthySession {
@@ -124,9 +131,11 @@ type imapWatcher struct {
 	deliver func(ctx context.Context, uid uint32, raw []byte) error
 }
 
-// saveState persists st; a failure is fatal to the watcher.
+// saveState persists st; a failure is fatal to the watcher. It is not
+// cancelled with ctx: a mail deliver accepted while the watcher was being
+// stopped must still count as delivered.
 func (w *imapWatcher) saveState(ctx context.Context, st IMAPState) error {
-	if err := w.store.SaveUIDState(ctx, w.key, st); err != nil {
+	if err := w.store.SaveUIDState(context.WithoutCancel(ctx), w.key, st); err != nil {
 		return &imapFatalError{fmt.Errorf("save IMAP state of %s (UIDVALIDITY %d, last UID %d): %w",
 			w.key, st.UIDValidity, st.LastUID, err)}
 	}

@@ -2,6 +2,7 @@ package mail
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"strings"
@@ -31,7 +32,7 @@ func TestWatchIMAPDeliversNewMailOnceInOrder(t *testing.T) {
 				want = append(want, testMsgID("order", i))
 			}
 			got := w.expect(5, 10*time.Second)
-			w.quiet(time.Second)
+			w.quiet(700 * time.Millisecond)
 			if strings.Join(ids(got), " ") != strings.Join(want, " ") {
 				t.Errorf("delivered %v, want %v", ids(got), want)
 			}
@@ -73,7 +74,7 @@ func TestWatchIMAPRestartResumesAtLastUID(t *testing.T) {
 			second := w.expect(2, 10*time.Second)
 			b.append(inbox, testMail("resume", 6), time.Time{})
 			third := w.expect(1, 10*time.Second)
-			w.quiet(time.Second)
+			w.quiet(700 * time.Millisecond)
 
 			all := append(append(first, second...), third...)
 			var want []string
@@ -82,6 +83,56 @@ func TestWatchIMAPRestartResumesAtLastUID(t *testing.T) {
 			}
 			if strings.Join(ids(all), " ") != strings.Join(want, " ") {
 				t.Errorf("delivered %v, want %v", ids(all), want)
+			}
+		})
+	}
+}
+
+// TestWatchIMAPStopMidBatch stops the watcher inside a batch of mail (as a
+// shutdown or crash would): the next run starts right after the last mail
+// deliver accepted.
+func TestWatchIMAPStopMidBatch(t *testing.T) {
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, _ := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			key := cfg.withDefaults().stateKey()
+			// Since makes the first run deliver the 8 mails already there
+			// as one batch.
+			cfg.Since = time.Now().AddDate(0, 0, -1)
+			for i := 1; i <= 8; i++ {
+				b.append(inbox, testMail("batch", i), time.Time{})
+			}
+
+			ctx, cancel := context.WithCancel(context.Background())
+			var first []string
+			err := WatchIMAP(ctx, cfg, store, log, func(_ context.Context, _ uint32, raw []byte) error {
+				first = append(first, imapHeaderMessageID(headerBlock(raw)))
+				if len(first) == 3 {
+					cancel()
+				}
+				return nil
+			})
+			cancel()
+			if err != nil {
+				t.Fatalf("WatchIMAP = %v", err)
+			}
+			if st, _ := store.state(key); st.LastUID != 3 {
+				t.Fatalf("saved LastUID %d after 3 deliveries, want 3", st.LastUID)
+			}
+
+			w := startWatch(t, cfg, store, log, false)
+			second := w.expect(5, 10*time.Second)
+			w.quiet(700 * time.Millisecond)
+			all := append(first, ids(second)...)
+			var want []string
+			for i := 1; i <= 8; i++ {
+				want = append(want, testMsgID("batch", i))
+			}
+			if strings.Join(all, " ") != strings.Join(want, " ") {
+				t.Errorf("delivered %v, want %v", all, want)
 			}
 		})
 	}
@@ -113,7 +164,7 @@ func TestWatchIMAPFirstRun(t *testing.T) {
 				waitState(t, store, cfg.withDefaults().stateKey())
 				b.append(inbox, testMail("first", 3), time.Time{})
 				got := w.expect(len(tc.want), 10*time.Second)
-				w.quiet(time.Second)
+				w.quiet(700 * time.Millisecond)
 				if strings.Join(ids(got), " ") != strings.Join(tc.want, " ") {
 					t.Errorf("delivered %v, want %v", ids(got), tc.want)
 				}
@@ -144,7 +195,7 @@ func TestWatchIMAPReconnectsAfterOutage(t *testing.T) {
 			if got := w.expect(1, 10*time.Second); got[0].msgid != testMsgID("outage", 3) {
 				t.Errorf("after reconnecting got <%s>, want <%s>", got[0].msgid, testMsgID("outage", 3))
 			}
-			w.quiet(time.Second)
+			w.quiet(700 * time.Millisecond)
 			if n := strings.Count(logged(), "imap connecting"); n < 2 {
 				t.Errorf("%d connection attempts logged, want at least 2", n)
 			}
@@ -160,6 +211,10 @@ func TestWatchIMAPUIDValidityChange(t *testing.T) {
 			log, logged := logSink(t, cfg.Password)
 			store := newMemUIDStore()
 			key := cfg.withDefaults().stateKey()
+			// Mail from before the bot's time: never delivered, never seen.
+			for i := 1; i <= 2; i++ {
+				b.append(inbox, testMail("old", i), time.Time{})
+			}
 			w := startWatch(t, cfg, store, log, true)
 			before := waitState(t, store, key)
 
@@ -173,19 +228,43 @@ func TestWatchIMAPUIDValidityChange(t *testing.T) {
 			}
 			b.append(inbox, testMail("validity", 4), time.Time{})
 			got := w.expect(1, 15*time.Second)
-			w.quiet(1500 * time.Millisecond)
+			w.quiet(time.Second)
 			if got[0].msgid != testMsgID("validity", 4) {
 				t.Errorf("after the UIDVALIDITY change got <%s>, want only the new <%s>", got[0].msgid, testMsgID("validity", 4))
 			}
 			st, _ := store.state(key)
-			if st.UIDValidity != newValidity || st.LastUID != got[0].uid {
-				t.Errorf("saved state %+v, want UIDVALIDITY %d and LastUID %d", st, newValidity, got[0].uid)
+			if st.UIDValidity != newValidity || st.LastUID != got[0].uid || got[0].uid != 6 {
+				t.Errorf("saved state %+v after UID %d, want UIDVALIDITY %d and LastUID 6", st, got[0].uid, newValidity)
 			}
-			if n := strings.Count(logged(), "imap skipping mail already seen"); n != 3 {
-				t.Errorf("%d seen mails skipped, want 3", n)
+			if !strings.Contains(logged(), "resuming after the newest mail already seen") {
+				t.Errorf("the UIDVALIDITY change was not logged")
 			}
 		})
 	}
+}
+
+func TestWatchIMAPUIDValidityChangeWithNothingSeen(t *testing.T) {
+	s := imaptest.Start(t)
+	b := memBackend{s}
+	cfg := fastConfig(b.config())
+	log, _ := logSink(t, cfg.Password)
+	store := newMemUIDStore()
+	key := cfg.withDefaults().stateKey()
+	// State left by a previous life of the mailbox, none of whose mail is
+	// still there.
+	store.states[key] = IMAPState{UIDValidity: 4242, LastUID: 17}
+	for i := 1; i <= 3; i++ {
+		b.append(inbox, testMail("unknown", i), time.Time{})
+	}
+	w := startWatch(t, cfg, store, log, true)
+	for st, _ := store.state(key); st.UIDValidity == 4242; st, _ = store.state(key) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	b.append(inbox, testMail("unknown", 4), time.Time{})
+	if got := w.expect(1, 10*time.Second); got[0].msgid != testMsgID("unknown", 4) {
+		t.Errorf("got <%s>, want only the new <%s>", got[0].msgid, testMsgID("unknown", 4))
+	}
+	w.quiet(700 * time.Millisecond)
 }
 
 func TestWatchIMAPNeverSetsSeen(t *testing.T) {
@@ -234,7 +313,7 @@ func TestWatchIMAPDeliverErrorDoesNotStopTheWatcher(t *testing.T) {
 	failedUID := b.append(inbox, testMail("fail", 1), time.Time{})
 	b.append(inbox, testMail("fail", 2), time.Time{})
 	got := w.expect(2, 10*time.Second)
-	w.quiet(time.Second)
+	w.quiet(700 * time.Millisecond)
 	if got[1].msgid != testMsgID("fail", 2) {
 		t.Errorf("second delivery <%s>, want <%s>", got[1].msgid, testMsgID("fail", 2))
 	}
@@ -287,13 +366,14 @@ func TestWatchIMAPOverTLS(t *testing.T) {
 				t.Errorf("got <%s>", got[0].msgid)
 			}
 		})
-		t.Run(mode+"/untrusted certificate refused", func(t *testing.T) {
+		t.Run(mode+" with an untrusted certificate is refused at once", func(t *testing.T) {
 			s := imaptest.StartWith(t, imaptest.Options{TLS: mode})
 			cfg := IMAPConfig{Addr: s.Addr, TLS: mode, Username: s.User, Password: s.Password}
-			c, err := dialIMAP(t.Context(), cfg.withDefaults(), nil)
-			if err == nil {
-				c.close()
-				t.Fatal("connected to a server with a self-signed certificate without trusting it")
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			err := WatchIMAP(ctx, cfg, newMemUIDStore(), nil, func(context.Context, uint32, []byte) error { return nil })
+			if err == nil || ctx.Err() != nil {
+				t.Fatalf("WatchIMAP = %v (ctx %v), want a prompt certificate error", err, ctx.Err())
 			}
 			if !strings.Contains(err.Error(), "certificate") {
 				t.Errorf("error %q does not mention the certificate", err)
@@ -325,9 +405,10 @@ func TestWatchIMAPSilentlyDeadConnection(t *testing.T) {
 	}
 }
 
-func TestWatchIMAPPollsServerWithoutIdle(t *testing.T) {
-	s := imaptest.StartWith(t, imaptest.Options{NoIdle: true})
+func TestWatchIMAPPollsWithoutIdle(t *testing.T) {
+	s := imaptest.Start(t)
 	cfg := fastConfig(memBackend{s}.config())
+	cfg.DisableIdle = true
 	log, logged := logSink(t, cfg.Password)
 	store := newMemUIDStore()
 	w := startWatch(t, cfg, store, log, false)
@@ -338,8 +419,8 @@ func TestWatchIMAPPollsServerWithoutIdle(t *testing.T) {
 			t.Errorf("got <%s>, want <%s>", got[0].msgid, testMsgID("poll", i))
 		}
 	}
-	w.quiet(time.Second)
-	if !strings.Contains(logged(), "polling only") {
-		t.Errorf("the watcher did not notice the missing IDLE")
+	w.quiet(700 * time.Millisecond)
+	if !strings.Contains(logged(), "polling only") || strings.Contains(logged(), "IDLE") && strings.Contains(logged(), "stop IDLE") {
+		t.Errorf("the watcher did not switch to polling:\n%s", logged())
 	}
 }

@@ -10,10 +10,11 @@ import (
 	"strconv"
 )
 
-// mboxBufferSize is the read buffer of the mbox splitter. Lines longer
-// than it (base64 without line breaks, minified patches) still work; they
-// are assembled from several reads.
-const mboxBufferSize = 1 << 20
+// mboxBufferSize is the read buffer of the mbox splitter: large enough
+// that almost every line is returned from it without copying. Longer
+// lines (base64 without line breaks, generated files in patches) still
+// work; they are assembled from several reads.
+const mboxBufferSize = 256 << 10
 
 const fromPrefix = "From "
 
@@ -64,18 +65,20 @@ func isFromLine(line []byte) bool {
 //
 // A message starts at a "From " separator line (one that ends in a time
 // and a year, as git mailsplit requires) at the start of the stream or
-// after an empty line. Escaped lines are unescaped by the mboxrd rule: one ">" is
-// removed from any line matching ^>+From . public-inbox and git write
+// after an empty line. Escaped lines are unescaped by the mboxrd rule:
+// one ">" is removed from any line matching ^>+From . public-inbox writes
 // mboxrd; for mboxo input the rule is the same on ">From " and differs
 // only on lines that had ">>From " before escaping, which mboxo cannot
-// represent anyway. The blank separator line before the next "From " (and
-// at the end of the stream) is not part of the message.
+// represent anyway. git format-patch escapes nothing, which the strict
+// separator test makes safe. The blank separator line before the next
+// "From " (and at the end of the stream) is not part of the message.
 //
-// The stream is read line by line through a large buffer, never whole;
+// The stream is read line by line through a large buffer (r is used
+// as is when it is a *bufio.Reader of at least 256 KiB), never whole;
 // lines of any length are supported. ReadMbox stops at the first error
 // from fn and returns it unchanged; it returns ctx.Err() if ctx ends
 // between messages, and a wrapped error if r fails or does not start with
-// a "From " line.
+// a separator line.
 func ReadMbox(ctx context.Context, r io.Reader, source string, fn func(raw []byte, source string) error) error {
 	br := bufio.NewReaderSize(r, mboxBufferSize)
 	var (
@@ -92,29 +95,35 @@ func ReadMbox(ctx context.Context, r io.Reader, source string, fn func(raw []byt
 		raw := trimSeparator(cur.Bytes())
 		return fn(bytes.Clone(raw), source+":"+strconv.Itoa(n))
 	}
+	// add handles one line; it returns fn's error or a format error.
+	add := func(line []byte) error {
+		switch {
+		case prevBlank && isFromLine(line):
+			if started {
+				if err := emit(); err != nil {
+					return err
+				}
+			}
+			started = true
+			n++
+			cur.Reset()
+			prevBlank = false
+		case !started && isBlankLine(line):
+			// blank lines before the first separator are no message
+		case !started:
+			return fmt.Errorf("read mbox %s: not an mbox: the first line is no \"From \" separator line", source)
+		default:
+			cur.Write(unescapeFrom(line))
+			prevBlank = isBlankLine(line)
+		}
+		return nil
+	}
 	for {
 		line, err := readLine(br, &long)
 		if len(line) > 0 {
-			switch {
-			case prevBlank && isFromLine(line):
-				if started {
-					if ferr := emit(); ferr != nil {
-						return ferr
-					}
-				}
-				started = true
-				n++
-				cur.Reset()
-				prevBlank = false
-				continue
-			case !started:
-				if isBlankLine(line) {
-					continue // blank lines before the first separator
-				}
-				return fmt.Errorf("read mbox %s: not an mbox: the first line does not start with \"From \"", source)
+			if aerr := add(line); aerr != nil {
+				return aerr
 			}
-			cur.Write(unescapeFrom(line))
-			prevBlank = isBlankLine(line)
 		}
 		if errors.Is(err, io.EOF) {
 			break

@@ -107,7 +107,7 @@ func TestReadMboxLongLines(t *testing.T) {
 		size int
 	}{
 		{"line longer than 64 KiB", 100 << 10},
-		{"line longer than the 1 MiB read buffer", 3<<20 + 17},
+		{"line longer than the read buffer", 4*mboxBufferSize + 17},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -145,7 +145,7 @@ func TestReadMboxErrors(t *testing.T) {
 		{
 			name:    "not an mbox",
 			data:    "Message-ID: <1@x>\n\nbody\n",
-			wantMsg: `read mbox f: not an mbox: the first line does not start with "From "`,
+			wantMsg: `read mbox f: not an mbox: the first line is no "From " separator line`,
 		},
 		{
 			name:  "fn error stops the split and comes back unchanged",

@@ -23,7 +23,8 @@ const (
 	// is on a loopback address (a local MTA).
 	SMTPStartTLS = "starttls"
 	// SMTPInsecure never encrypts: password and mail cross the network in
-	// plain text. Only for loopback relays and tests.
+	// plain text. It is refused unless the server is on a loopback address
+	// or SMTPOptions.Insecure is set.
 	SMTPInsecure = "insecure"
 )
 
@@ -38,6 +39,9 @@ type SMTPOptions struct {
 	Addr string
 	// TLS is SMTPStartTLS (when empty), SMTPImplicitTLS or SMTPInsecure.
 	TLS string
+	// Insecure allows TLS = SMTPInsecure to a host that is not a loopback
+	// address.
+	Insecure bool
 	// TLSConfig, when set, is used for the handshake (tests trust a
 	// self-signed certificate through RootCAs). ServerName defaults to
 	// Addr's host.
@@ -96,6 +100,9 @@ func NewSMTPOutbox(opts SMTPOptions) (*SMTPOutbox, error) {
 	case SMTPImplicitTLS, SMTPStartTLS, SMTPInsecure:
 	default:
 		return nil, fmt.Errorf("smtp outbox: TLS mode %q: use %q, %q or %q", opts.TLS, SMTPImplicitTLS, SMTPStartTLS, SMTPInsecure)
+	}
+	if opts.tlsMode() == SMTPInsecure && !opts.Insecure && !smtpIsLoopback(host) {
+		return nil, fmt.Errorf("smtp outbox: TLS mode %q to %s would send the password and mail in clear text: use %q or %q, or set insecure if you really mean it", SMTPInsecure, host, SMTPStartTLS, SMTPImplicitTLS)
 	}
 	return &SMTPOutbox{opts: opts, host: host}, nil
 }

@@ -369,6 +369,12 @@ func TestSMTPOptionsNeverPrintThePassword(t *testing.T) {
 }
 
 func TestNewSMTPOutboxErrors(t *testing.T) {
+	if _, err := NewSMTPOutbox(SMTPOptions{Addr: "mail.example.org:25", TLS: SMTPInsecure, Insecure: true}); err != nil {
+		t.Errorf("insecure to a remote host with Insecure set: %v", err)
+	}
+	if _, err := NewSMTPOutbox(SMTPOptions{Addr: "[::1]:25", TLS: SMTPInsecure}); err != nil {
+		t.Errorf("insecure to loopback: %v", err)
+	}
 	tests := []struct {
 		name string
 		opts SMTPOptions
@@ -376,6 +382,7 @@ func TestNewSMTPOutboxErrors(t *testing.T) {
 	}{
 		{"no port", SMTPOptions{Addr: "mail.example.org"}, "host:port"},
 		{"bad tls mode", SMTPOptions{Addr: "mail.example.org:587", TLS: "ssl"}, "TLS mode \"ssl\""},
+		{"plain text to a remote host", SMTPOptions{Addr: "mail.example.org:25", TLS: SMTPInsecure}, "clear text"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

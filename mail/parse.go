@@ -16,22 +16,22 @@ import (
 	gomail "github.com/emersion/go-message/mail"
 )
 
-// Reasons a mail could not be read, or was read with a warning. They are
-// wrapped in a *ReadError; test them with errors.Is.
+// Reasons a mail could not be read, or was read with a warning. Parse
+// wraps them in a *ReadError; test for them with errors.Is.
 var (
-	// ErrNoMessageID: the mail has no (usable) Message-ID header. The
+	// ErrNoMessageID reports a mail without a usable Message-ID. The
 	// message is still returned: git format-patch output has none.
 	ErrNoMessageID = errors.New("no Message-ID")
-	// ErrBrokenHeader: the header block could not be read at all.
+	// ErrBrokenHeader reports a header block that could not be read.
 	ErrBrokenHeader = errors.New("broken header")
-	// ErrBrokenMIME: the MIME structure or a transfer encoding is broken.
+	// ErrBrokenMIME reports a broken MIME structure or transfer encoding.
 	ErrBrokenMIME = errors.New("broken MIME")
-	// ErrUndecodableCharset: a part's charset is unknown; its bytes are
-	// kept undecoded.
+	// ErrUndecodableCharset reports a charset with no decoder; the bytes
+	// are kept undecoded.
 	ErrUndecodableCharset = errors.New("undecodable charset")
-	// ErrNULBytes: the decoded body contained NUL bytes, which were removed.
+	// ErrNULBytes reports NUL bytes in the decoded body; they are removed.
 	ErrNULBytes = errors.New("NUL bytes in body")
-	// ErrEmpty: there was nothing to read.
+	// ErrEmpty reports input with nothing but whitespace.
 	ErrEmpty = errors.New("empty message")
 )
 
@@ -172,8 +172,12 @@ type bodyWalker struct {
 // reported for it, which only matters if its text is taken.
 func (w *bodyWalker) walk(ent *message.Entity, entErr error, depth int) error {
 	mediaType, params, ctErr := ent.Header.ContentType()
-	if ctErr != nil && ent.Header.Get("Content-Type") != "" {
-		// An unparsable Content-Type is treated as text/plain (RFC 2045
+	if ctErr != nil {
+		raw := ent.Header.Get("Content-Type")
+		if strings.HasPrefix(strings.ToLower(strings.TrimSpace(raw)), "multipart/") {
+			return fmt.Errorf("%w: unreadable Content-Type %q: %w", ErrBrokenMIME, raw, ctErr)
+		}
+		// Any other unparsable Content-Type is text/plain (RFC 2045
 		// section 5.2), which is what mail clients do.
 		mediaType = "text/plain"
 	}
@@ -314,15 +318,28 @@ func collapseSpace(s string) string {
 // is read as whitespace-separated ids containing '@'.
 func msgIDs(v string) []string {
 	var ids []string
+	// Once a quote or comment is found unclosed, no later one can close
+	// either; stop looking so that hostile input stays linear.
+	quotes, comments := true, true
 	for i := 0; i < len(v); i++ {
 		switch v[i] {
 		case '"':
+			if !quotes {
+				continue
+			}
 			if j := strings.IndexByte(v[i+1:], '"'); j >= 0 {
 				i += j + 1
+			} else {
+				quotes = false
 			}
 		case '(':
+			if !comments {
+				continue
+			}
 			if j := closingParen(v[i:]); j > 0 {
 				i += j
+			} else {
+				comments = false
 			}
 		case '<':
 			j := strings.IndexByte(v[i+1:], '>')
@@ -492,12 +509,16 @@ func lenientAddress(member string) (Address, bool) {
 	return Address{Name: name, Email: strings.Trim(member, "\"")}, true
 }
 
+// maxDateLen bounds the Date values worth trying; real ones, comment
+// included, stay under 80 bytes.
+const maxDateLen = 256
+
 // parseDate reads a Date field, tolerating the common deviations (named
 // zones, missing seconds or weekday, doubled spaces); an unreadable date
 // is the zero time, not an error: the date only orders mails.
 func parseDate(v string) time.Time {
 	v = collapseSpace(v)
-	if v == "" {
+	if v == "" || len(v) > maxDateLen {
 		return time.Time{}
 	}
 	if t, err := netmail.ParseDate(v); err == nil {

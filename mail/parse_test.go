@@ -245,6 +245,13 @@ func TestParseFailures(t *testing.T) {
 			wantID:  "nb@x",
 		},
 		{
+			name:    "multipart with an unreadable Content-Type",
+			raw:     "Message-ID: <ct@x>\nContent-Type: multipart/mixed; boundary=a; boundary=b\n\n--a\n\nx\n--a--\n",
+			want:    ErrBrokenMIME,
+			wantMsg: "unreadable Content-Type",
+			wantID:  "ct@x",
+		},
+		{
 			name:    "bad base64 in the text part",
 			raw:     "Message-ID: <b64@x>\nContent-Type: text/plain\nContent-Transfer-Encoding: base64\n\n!!!!not base64!!!!\n",
 			want:    ErrBrokenMIME,
@@ -302,6 +309,11 @@ func TestParseBodySelection(t *testing.T) {
 		{
 			name:     "no Content-Type means text/plain",
 			raw:      "Message-ID: <a@x>\n\nhello\n",
+			wantBody: "hello\n",
+		},
+		{
+			name:     "unreadable non-multipart Content-Type is read as text/plain",
+			raw:      "Message-ID: <a@x>\nContent-Type: text/plain; charset=a; charset=b\n\nhello\n",
 			wantBody: "hello\n",
 		},
 		{
@@ -397,6 +409,30 @@ func TestParseDate(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if got := parseDate(tc.in); !got.Equal(tc.want) {
 				t.Errorf("parseDate(%q) = %v, want %v", tc.in, got, tc.want)
+			}
+		})
+	}
+}
+
+func TestParseHostileHeadersStayLinear(t *testing.T) {
+	// Each of these took quadratic time once (41 s for the first); the
+	// bound is generous so a busy machine does not fail it.
+	tests := []struct {
+		name, header string
+	}{
+		{"References of unclosed comments", "References: " + strings.Repeat("(", 200000)},
+		{"In-Reply-To of unclosed quotes", "In-Reply-To: " + strings.Repeat(`"<`, 100000)},
+		{"Date of garbage", "Date: " + strings.Repeat(`"a" <`, 40000)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			start := time.Now()
+			msg, _ := Parse([]byte("Message-ID: <a@x>\n"+tc.header+"\n\nbody\n"), "x")
+			if d := time.Since(start); d > 5*time.Second {
+				t.Errorf("Parse took %v", d)
+			}
+			if msg == nil || msg.Body != "body\n" {
+				t.Errorf("message not read: %+v", msg)
 			}
 		})
 	}

@@ -44,12 +44,13 @@ func isFormatPatchFrom(line []byte) bool {
 
 // ReadPaths reads every path in order and calls fn for each usable
 // message:
-//   - "-" is standard input, an mbox if it starts with "From ", else one
-//     message;
+//   - "-" is standard input: an mbox if it starts with a "From "
+//     separator line (see IsMbox), else one message;
 //   - a directory is a maildir if it has cur/ or new/, else every regular,
 //     non-hidden file in it, sorted by name (git format-patch output);
-//   - a file is an mbox if it starts with "From " (so is every git
-//     format-patch file), else one message.
+//     subdirectories are not entered;
+//   - a file is an mbox if it starts with a "From " separator line (so is
+//     every git format-patch file), else one message.
 //
 // Problems with single mails or paths (unreadable path, broken MIME, no
 // Message-ID, ...) are returned in errs, one *ReadError each naming the
@@ -164,9 +165,15 @@ type readSession struct {
 	errs []error
 }
 
-// report records a per-mail or per-path problem.
+// report records a per-mail or per-path problem. The caller gets it in
+// errs and decides how to show it, so it is only logged at debug level.
 func (s *readSession) report(err error) {
-	s.r.log().Warn("cannot read mail", "err", err)
+	attrs := []any{"err", err}
+	var re *ReadError
+	if errors.As(err, &re) {
+		attrs = append(attrs, "source", re.Source, "msgid", re.MessageID)
+	}
+	s.r.log().Debug("mail not read cleanly", attrs...)
 	s.errs = append(s.errs, err)
 }
 
@@ -279,7 +286,7 @@ func (s *readSession) readFile(ctx context.Context, p string) error {
 // readStream reads one file or stdin: an mbox when it sniffs as one,
 // else a single message.
 func (s *readSession) readStream(ctx context.Context, rd io.Reader, source string) error {
-	br := bufio.NewReaderSize(rd, 64<<10)
+	br := bufio.NewReaderSize(rd, mboxBufferSize) // reused by ReadMbox
 	first, _ := br.Peek(512)
 	if IsMbox(first) {
 		line := first

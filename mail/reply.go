@@ -103,6 +103,10 @@ func ComposeReply(orig *Message, opts ReplyOptions, body string) (*Reply, error)
 	}
 	seen := map[string]bool{bot: true}
 	toList := replyAddresses(to, seen)
+	if len(toList) == 0 && len(orig.ReplyTo) > 0 {
+		// A Reply-To naming only the bot, or nothing valid: the author.
+		toList = replyAddresses([]Address{orig.From}, seen)
+	}
 	if len(toList) == 0 {
 		return nil, fmt.Errorf("compose reply to <%s>: no valid author address (From %q)", origID, orig.From.Email)
 	}
@@ -504,6 +508,11 @@ var replyFileLine = regexp.MustCompile(`^[\w./+-]+:\d+(?::\d+)?(?::|\s|$)`)
 // kernel test robot's "url:", "config:" and "patch link:" lines.
 var replyKeyURL = regexp.MustCompile(`^[A-Za-z][\w -]*:\s.*\b(?:https?|ftp|git)://`)
 
+// replySubjectQuote matches "key: [PATCH ...] subject" lines, as in the
+// kernel test robot's "patch subject:": a quoted subject is searched for
+// whole, so it is never wrapped (like the subject in a Fixes: tag).
+var replySubjectQuote = regexp.MustCompile(`^[A-Za-z][\w -]*:\s+\[[^\]]*\b(?:PATCH|RFC)\b`)
+
 // replyListItem matches a list marker whose continuation lines are
 // indented to the text: "- ", "* ", "1. ", "2) ".
 var replyListItem = regexp.MustCompile(`^(?:[-*] |\d+[.)] )`)
@@ -512,8 +521,8 @@ var replyListItem = regexp.MustCompile(`^(?:[-*] |\d+[.)] )`)
 // at spaces. It never breaks what must stay whole: quoted lines ("> ",
 // "| "), indented lines (code, command lines), tag lines (Fixes:,
 // Reported-by:, Closes:, ...), file:line locations, "key: value" lines
-// carrying a URL, and any single word or URL longer than the width. List
-// items keep their hanging indent.
+// carrying a URL or quoting a "[PATCH ...]" subject, and any single word
+// or URL longer than the width. List items keep their hanging indent.
 func WrapText(s string, width int) string {
 	if width <= 0 {
 		width = 72
@@ -538,7 +547,7 @@ func replyKeepLine(line string) bool {
 	case '>', '|', ' ', '\t':
 		return true
 	}
-	return replyTrailer.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line)
+	return replyTrailer.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line) || replySubjectQuote.MatchString(line)
 }
 
 func replyWrapLine(line string, width int) []string {

@@ -147,3 +147,41 @@ func replyCheckCorpusMail(t *testing.T, raw []byte, f string) bool {
 	}
 	return true
 }
+
+// TestWrapTextLeavesBotReportsAlone wraps the bodies of the kernel test
+// robot's and the patchwork bot's replies: every long line in them is a
+// quote, a command, a location, a tag or a "key: URL" line, none of which
+// may be broken, so wrapping must change nothing.
+func TestWrapTextLeavesBotReportsAlone(t *testing.T) {
+	tests := []struct {
+		name, file string
+	}{
+		{"kernel test robot on v3", "v3-reply-from-lkp-robot-10.eml"},
+		{"kernel test robot on v4", "v4-reply-from-lkp-robot-2.eml"},
+		{"kernel test robot on v4, again", "v4-reply-from-lkp-robot-3.eml"},
+		{"patchwork bot on v7", "v7-reply-from-patchwork-bot-2.eml"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := replyReadCorpus(t, "leitao-ioctl", tc.file)
+			long := 0
+			for _, l := range strings.Split(m.Body, "\n") {
+				if len(l) > 72 {
+					long++
+				}
+			}
+			if long == 0 {
+				t.Fatalf("%s has no line over 72 columns: nothing is tested", tc.file)
+			}
+			if got := WrapText(m.Body, 72); got != m.Body {
+				gl, wl := strings.Split(got, "\n"), strings.Split(m.Body, "\n")
+				for i := range min(len(gl), len(wl)) {
+					if gl[i] != wl[i] {
+						t.Fatalf("line %d broken: %q became %q", i+1, wl[i], gl[i])
+					}
+				}
+				t.Fatalf("wrapping changed the report")
+			}
+		})
+	}
+}

@@ -24,9 +24,9 @@ func replyUpdateGolden() bool {
 	return f != nil && f.Value.String() == "true"
 }
 
-// checkGolden compares got with testdata/reply/name.golden, rewriting the
+// replyCheckGolden compares got with testdata/reply/name.golden, rewriting the
 // file under -update.
-func checkGolden(t *testing.T, name string, got []byte) {
+func replyCheckGolden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join("testdata", "reply", name+".golden")
 	if replyUpdateGolden() {
@@ -162,7 +162,7 @@ func TestComposeReplyGolden(t *testing.T) {
 				t.Fatalf("ComposeReply: %v", err)
 			}
 			raw := r.Bytes()
-			checkGolden(t, tc.name, raw)
+			replyCheckGolden(t, tc.name, raw)
 			replyCheckWellFormed(t, raw)
 		})
 	}
@@ -234,6 +234,8 @@ func TestComposeReplyAddressing(t *testing.T) {
 			nil, ReplyOptions{CcList: true}, "jane@example.org", "netdev@vger.kernel.org,m1@kernel.example.org"},
 		{"reply-all adds the list from List-Id",
 			func(m *Message) { m.To = nil }, ReplyOptions{CcList: true}, "jane@example.org", "m1@kernel.example.org,netdev@vger.kernel.org"},
+		{"reply-to naming the bot falls back to the author", func(m *Message) { m.ReplyTo = []Address{replyTestBot} }, ReplyOptions{}, "jane@example.org", ""},
+		{"invalid reply-to falls back to the author", func(m *Message) { m.ReplyTo = []Address{{Email: "bogus"}} }, ReplyOptions{}, "jane@example.org", ""},
 		{"extra Cc always", nil, ReplyOptions{Cc: []Address{{Email: "admin@bot.example.org"}}}, "jane@example.org", "admin@bot.example.org"},
 		{"invalid addresses are dropped", func(m *Message) { m.Cc = []Address{{Email: "not an address"}, {Email: "ok@example.org"}} },
 			ReplyOptions{CcList: true}, "jane@example.org", "netdev@vger.kernel.org,ok@example.org"},
@@ -352,6 +354,8 @@ func TestWrapText(t *testing.T) {
 		{"Fixes tag never breaks", "Fixes: 0123456789ab (\"net: a subject that is long enough to go past the seventy-two columns\")", "Fixes: 0123456789ab (\"net: a subject that is long enough to go past the seventy-two columns\")", 72},
 		{"Closes tag with URL never breaks", "Closes: https://lore.kernel.org/oe-kbuild-all/202305290107.hs8sbfYc-lkp@intel.com/", "Closes: https://lore.kernel.org/oe-kbuild-all/202305290107.hs8sbfYc-lkp@intel.com/", 40},
 		{"key: URL line never breaks", "config: i386-randconfig (https://download.example.org/0day-ci/archive/20230529/config)", "config: i386-randconfig (https://download.example.org/0day-ci/archive/20230529/config)", 40},
+		{"quoted patch subject never breaks", "patch subject: [PATCH net-next v3] net: ioctl: Use kernel memory on protocol ioctl callbacks", "patch subject: [PATCH net-next v3] net: ioctl: Use kernel memory on protocol ioctl callbacks", 72},
+		{"a bracket in prose does not protect it", "note: [this] is prose that is long enough to wrap at the width given", "note: [this] is prose that is long\nenough to wrap at the width given", 40},
 		{"URL in prose moves whole to the next line", "See the explanation at https://docs.kernel.org/dev-tools/sparse.html for details", "See the explanation at\nhttps://docs.kernel.org/dev-tools/sparse.html\nfor details", 30},
 		{"a word longer than the width stands alone", "a " + strings.Repeat("b", 50) + " c", "a\n" + strings.Repeat("b", 50) + "\nc", 20},
 		{"list item keeps a hanging indent", "- " + long, "- This sentence is deliberately long so that it has to be wrapped at\n  seventy-two columns by WrapText.", 72},

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
 	"os/exec"
@@ -70,6 +71,10 @@ func TestAssembleAgreesWithB4(t *testing.T) {
 	}
 
 	threads := threadComponents(msgs)
+	version, err := exec.Command(b4, "--version").Output()
+	if err != nil {
+		t.Fatalf("b4 --version: %v", err)
+	}
 	dir := t.TempDir()
 	type outcome struct {
 		s   *Series
@@ -85,7 +90,7 @@ func TestAssembleAgreesWithB4(t *testing.T) {
 			defer wg.Done()
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ids, err := runB4(b4, dir, i, s, threads)
+			ids, err := runB4(b4, string(version), dir, i, s, threads)
 			results[i] = outcome{s: s, ids: ids, err: err}
 		}()
 	}
@@ -116,9 +121,19 @@ func TestAssembleAgreesWithB4(t *testing.T) {
 
 // runB4 writes the thread of s to an mbox and runs "b4 am -o -" on it for
 // the version of s, returning the Message-IDs of the patches b4 emits.
-func runB4(b4, dir string, i int, s *Series, threads map[string][]*mail.Message) ([]string, error) {
+func runB4(b4, version, dir string, i int, s *Series, threads map[string][]*mail.Message) ([]string, error) {
+	mbox := mboxBytes(threads[s.ID])
+	// b4 takes 1-4 s a run; PATCHBOT_B4_CACHE names a directory that keeps
+	// its answers between test runs, keyed by input and b4 version.
+	cacheDir := os.Getenv("PATCHBOT_B4_CACHE")
+	key := fmt.Sprintf("%x", sha256.Sum256(append(mbox, fmt.Sprintf("\x00%s\x00%d\x00%s", s.ID, s.Version, version)...)))
+	if cacheDir != "" {
+		if out, err := os.ReadFile(filepath.Join(cacheDir, key)); err == nil {
+			return mboxMessageIDs(out), nil
+		}
+	}
 	path := filepath.Join(dir, fmt.Sprintf("thread-%d.mbox", i))
-	if err := writeMbox(path, threads[s.ID]); err != nil {
+	if err := os.WriteFile(path, mbox, 0o644); err != nil {
 		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -133,6 +148,11 @@ func runB4(b4, dir string, i int, s *Series, threads map[string][]*mail.Message)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		return nil, fmt.Errorf("%v: %s", err, stderr.String())
+	}
+	if cacheDir != "" {
+		if err := os.MkdirAll(cacheDir, 0o755); err == nil {
+			_ = os.WriteFile(filepath.Join(cacheDir, key), stdout.Bytes(), 0o644)
+		}
 	}
 	return mboxMessageIDs(stdout.Bytes()), nil
 }
@@ -175,8 +195,8 @@ func threadComponents(msgs []*mail.Message) map[string][]*mail.Message {
 	return out
 }
 
-// writeMbox writes mails as an mboxrd file.
-func writeMbox(path string, msgs []*mail.Message) error {
+// mboxBytes renders mails as an mboxrd file.
+func mboxBytes(msgs []*mail.Message) []byte {
 	var b bytes.Buffer
 	for _, m := range msgs {
 		b.WriteString("From mboxrd@z Thu Jan  1 00:00:00 1970\n")
@@ -192,7 +212,7 @@ func writeMbox(path string, msgs []*mail.Message) error {
 		}
 		b.WriteByte('\n')
 	}
-	return os.WriteFile(path, b.Bytes(), 0o644)
+	return b.Bytes()
 }
 
 // mboxMessageIDs returns the Message-Id header of each mail of an mbox,

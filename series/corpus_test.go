@@ -3,6 +3,7 @@ package series
 import (
 	"context"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/patchbot/patchbot/internal/corpus"
@@ -39,10 +40,10 @@ func readMbox(tb testing.TB, path string) []*mail.Message {
 	return msgs
 }
 
-func TestAssembleIouringExplore(t *testing.T) {
+func TestAssembleIouring(t *testing.T) {
 	msgs := readMbox(t, corpus.Path(t, iouringMbox))
 	res := Assemble(msgs)
-	complete, withVersions := 0, 0
+	complete, withVersions, withCover, patches := 0, 0, 0, 0
 	for _, s := range res.Series {
 		if s.Complete {
 			complete++
@@ -50,32 +51,42 @@ func TestAssembleIouringExplore(t *testing.T) {
 		if len(s.Versions) > 0 {
 			withVersions++
 		}
+		if s.Cover != nil {
+			withCover++
+		}
+		patches += len(s.Patches)
 	}
 	reasons := map[string]int{}
 	for _, s := range res.Skipped {
-		reasons[s.Reason]++
+		r := s.Reason
+		if strings.HasPrefix(r, "duplicate Message-ID") {
+			r = "duplicate Message-ID"
+		}
+		reasons[r]++
 	}
-	t.Logf("mails %d series %d complete %d withVersions %d skipped %d %v", len(msgs), len(res.Series), complete, withVersions, len(res.Skipped), reasons)
-	if os.Getenv("DUMP") != "" {
-		for _, s := range res.Series {
-			t.Logf("S v%d %d/%d c=%v miss=%v vers=%d id=%s %q probs=%v", s.Version, len(s.Patches), s.Total, s.Complete, s.Missing, len(s.Versions), s.ID, s.Title, s.Problems)
+	got := map[string]int{
+		"mails": len(msgs), "series": len(res.Series), "complete": complete,
+		"with versions": withVersions, "with cover": withCover, "patches": patches,
+		"skipped": len(res.Skipped),
+	}
+	for r, n := range reasons {
+		got["skipped: "+r] = n
+	}
+	want := map[string]int{}
+	for k, v := range got {
+		if w, ok := want[k]; !ok || w != v {
+			t.Errorf("%s = %d, want %d", k, v, w)
 		}
 	}
-}
-
-func TestDumpSkips(t *testing.T) {
-	if os.Getenv("DUMP") == "" {
-		t.Skip("DUMP unset")
+	for k, w := range want {
+		if _, ok := got[k]; !ok {
+			t.Errorf("%s missing, want %d", k, w)
+		}
 	}
-	msgs := readMbox(t, corpus.Path(t, iouringMbox))
-	byID := map[string]*mail.Message{}
-	for _, m := range msgs {
-		byID[m.MessageID] = m
-	}
-	res := Assemble(msgs)
-	for _, s := range res.Skipped {
-		if s.Reason != "reply" {
-			t.Logf("%s | %q", s.Reason, byID[s.MessageID].Subject)
+	if os.Getenv("PATCHBOT_DUMP") != "" {
+		for _, s := range res.Series {
+			t.Logf("v%d %d/%d complete=%v missing=%d versions=%d <%s> %q %v", s.Version, len(s.Patches), s.Total,
+				s.Complete, len(s.Missing), len(s.Versions), s.ID, s.Title, s.Problems)
 		}
 	}
 }

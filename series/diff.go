@@ -217,6 +217,11 @@ func convertFile(f *gitdiff.File) *File {
 		NewMode:  uint32(f.NewMode),
 		Hunks:    make([]Hunk, 0, len(f.TextFragments)),
 	}
+	// "index a..b 100644" gives the mode of both sides; go-gitdiff puts
+	// it in OldMode only.
+	if out.NewMode == 0 && !out.IsDelete {
+		out.NewMode = out.OldMode
+	}
 	for _, frag := range f.TextFragments {
 		h := Hunk{
 			OldStart: int(frag.OldPosition),

@@ -55,6 +55,11 @@ type prepared struct {
 	keep  []byte
 	// lineStart[i] is the byte offset where line i+1 starts.
 	lineStart []int
+	// parenEnd maps the offset of a "(" to the offset after its ")";
+	// braceEnd maps the offset of a "{" to the offset of its "}". Unclosed
+	// ones map to len(src). Computed once so that every lookup is O(1).
+	parenEnd map[int]int
+	braceEnd map[int]int
 }
 
 // prepare blanks src for parsing. SYSCALL_DEFINEn headers are rewritten in
@@ -69,6 +74,36 @@ func prepare(src []byte) *prepared {
 			p.lineStart = append(p.lineStart, i+1)
 		}
 	}
+	p.blankCommentsAndDirectives()
+	p.matchPairs()
+	n := len(src)
+	buf := p.parse
+	for i := 0; i < n; {
+		c := buf[i]
+		switch {
+		case c == '"' || c == '\'':
+			i = skipQuoted(buf, i)
+		case isIdentByte(c) && !(c >= '0' && c <= '9'):
+			j := i
+			for j < n && isIdentByte(buf[j]) {
+				j++
+			}
+			i = p.word(i, j, i == 0 || buf[i-1] == '\n')
+		case c >= '0' && c <= '9':
+			for i < n && (isIdentByte(buf[i]) || buf[i] == '.') {
+				i++
+			}
+		default:
+			i++
+		}
+	}
+	return p
+}
+
+// blankCommentsAndDirectives blanks comments and preprocessor lines in
+// both views.
+func (p *prepared) blankCommentsAndDirectives() {
+	src := p.parse
 	n := len(src)
 	atLineStart := true // only whitespace seen since the last newline
 	for i := 0; i < n; {
@@ -102,26 +137,66 @@ func prepare(src []byte) *prepared {
 			i = j
 			continue
 		}
-		lineBegin := atLineStart
 		atLineStart = false
-		switch {
-		case c == '"' || c == '\'':
+		if c == '"' || c == '\'' {
 			i = skipQuoted(src, i)
-		case isIdentByte(c) && !(c >= '0' && c <= '9'):
-			j := i
-			for j < n && isIdentByte(src[j]) {
-				j++
-			}
-			i = p.word(i, j, lineBegin)
-		case c >= '0' && c <= '9':
-			for i < n && (isIdentByte(src[i]) || src[i] == '.') {
-				i++
-			}
-		default:
+		} else {
 			i++
 		}
 	}
-	return p
+}
+
+// matchPairs fills parenEnd and braceEnd.
+func (p *prepared) matchPairs() {
+	src := p.parse
+	n := len(src)
+	p.parenEnd = make(map[int]int)
+	p.braceEnd = make(map[int]int)
+	var parens, braces []int
+	for i := 0; i < n; i++ {
+		switch src[i] {
+		case '(':
+			parens = append(parens, i)
+		case ')':
+			if k := len(parens); k > 0 {
+				p.parenEnd[parens[k-1]] = i + 1
+				parens = parens[:k-1]
+			}
+		case '{':
+			braces = append(braces, i)
+		case '}':
+			if k := len(braces); k > 0 {
+				p.braceEnd[braces[k-1]] = i
+				braces = braces[:k-1]
+			}
+		case '"', '\'':
+			i = skipQuoted(src, i) - 1
+		}
+	}
+	for _, o := range parens {
+		p.parenEnd[o] = n
+	}
+	for _, o := range braces {
+		p.braceEnd[o] = n
+	}
+}
+
+// closeParen returns the offset after the parenthesis matching the "(" at
+// i, or len(src) when it is not closed.
+func (p *prepared) closeParen(i int) int {
+	if e, ok := p.parenEnd[i]; ok {
+		return e
+	}
+	return len(p.parse)
+}
+
+// closeBrace returns the offset of the brace matching the "{" at i, or
+// len(src) when the source ends first.
+func (p *prepared) closeBrace(i int) int {
+	if e, ok := p.braceEnd[i]; ok {
+		return e
+	}
+	return len(p.parse)
 }
 
 // blank replaces src[i:j] with spaces in parse (and in keep when both),
@@ -170,7 +245,7 @@ func (p *prepared) word(i, j int, lineBegin bool) int {
 		return j
 	case fnDecorations[w]:
 		if k := skipSpace(p.parse, j); k < len(p.parse) && p.parse[k] == '(' {
-			e := matchParen(p.parse, k)
+			e := p.closeParen(k)
 			p.blank(i, e, true)
 			return e
 		}
@@ -205,7 +280,7 @@ func (p *prepared) word(i, j int, lineBegin bool) int {
 	if k >= len(p.parse) || p.parse[k] != '(' || isKeyword(name) {
 		return j
 	}
-	e := matchParen(p.parse, k)
+	e := p.closeParen(k)
 	s := skipSpace(p.parse, e)
 	if s < len(p.parse) && p.parse[s] == ';' {
 		p.blank(start, s+1, true)
@@ -253,7 +328,7 @@ func (p *prepared) rewriteSyscall(i, j int, w string) (int, bool) {
 	if j >= len(src) || src[j] != '(' || len(w) < len("SYSCALL_DEFINE0") {
 		return j, false
 	}
-	e := matchParen(src, j)
+	e := p.closeParen(j)
 	if e > len(src) || src[e-1] != ')' {
 		return j, false
 	}
@@ -317,7 +392,8 @@ func (p *prepared) rewriteSyscall(i, j int, w string) (int, bool) {
 			v[commas[c]] = ' '
 		}
 	}
-	return e, true
+	// Scanning goes on inside the parameters, to blank their annotations.
+	return commas[0] + 1, true
 }
 
 func skipSpace(src []byte, i int) int {
@@ -339,26 +415,6 @@ func matchParen(src []byte, i int) int {
 			depth--
 			if depth == 0 {
 				return k + 1
-			}
-		case '"', '\'':
-			k = skipQuoted(src, k) - 1
-		}
-	}
-	return len(src)
-}
-
-// matchBrace returns the offset of the brace matching src[i] (which is
-// "{"), or len(src) when the source ends first.
-func matchBrace(src []byte, i int) int {
-	depth := 0
-	for k := i; k < len(src); k++ {
-		switch src[k] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				return k
 			}
 		case '"', '\'':
 			k = skipQuoted(src, k) - 1

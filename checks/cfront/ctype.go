@@ -141,6 +141,12 @@ func isIdentByte(c byte) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
+// Canon is the type as gcc compares it in a parameter list, as it appears
+// in FuncType.String: annotations and top-level qualifiers dropped, arrays
+// decayed to pointers, integer type names canonical ("unsigned" ->
+// "unsigned int"). "const char __user *const" -> "const char *".
+func (t Type) Canon() string { return canonParam(t) }
+
 // canonParam is the type of a parameter as gcc compares it: annotations
 // dropped, top-level qualifiers dropped, arrays decayed to pointers and
 // integer type names canonical ("unsigned" -> "unsigned int").

@@ -29,6 +29,8 @@ type extractor struct {
 	u *Unit
 	// declsOnly skips function bodies without initializer lists.
 	declsOnly bool
+	// cur is the tree cursor children() reuses.
+	cur *sitter.TreeCursor
 	// fragFuncs are function bodies recognised in fragments without a
 	// function_definition node; they give InFunc to what lies inside.
 	fragFuncs []span
@@ -44,9 +46,10 @@ type extractor struct {
 }
 
 type pendingMember struct {
-	m    Member
-	off  int
-	decl int // index into u.Decls
+	m       Member
+	off     int
+	endLine int
+	decl    int // index into u.Decls
 }
 
 func newExtractor(p *prepared) *extractor {
@@ -63,9 +66,18 @@ func (x *extractor) endLine(n *sitter.Node) int {
 	return x.p.line(e)
 }
 
-// keepText is the node's text with annotations, whitespace collapsed.
+// maxText bounds the text kept of one expression, so that nested
+// expressions cost linear time.
+const maxText = 1024
+
+// keepText is the node's text with annotations, whitespace collapsed; at
+// most maxText bytes of source are taken.
 func (x *extractor) keepText(n *sitter.Node) string {
-	return collapse(x.p.keep[n.StartByte():n.EndByte()])
+	s, e := int(n.StartByte()), int(n.EndByte())
+	if e-s > maxText {
+		return collapse(x.p.keep[s:s+maxText]) + "..."
+	}
+	return collapse(x.p.keep[s:e])
 }
 
 func (x *extractor) text(n *sitter.Node) string {
@@ -76,12 +88,44 @@ func collapse(b []byte) string {
 	return strings.Join(strings.Fields(string(b)), " ")
 }
 
-func children(n *sitter.Node) []*sitter.Node {
-	cnt := int(n.ChildCount())
-	out := make([]*sitter.Node, 0, cnt)
-	for i := range cnt {
-		if ch := n.Child(i); ch != nil {
-			out = append(out, ch)
+// children lists n's children with a tree cursor: Node.Child(i) walks
+// from the first child each time, which is quadratic on wide nodes.
+func (x *extractor) children(n *sitter.Node) []*sitter.Node {
+	out, _ := x.childrenFields(n, false)
+	return out
+}
+
+// childrenFields lists n's children and, when withFields, their field
+// names.
+func (x *extractor) childrenFields(n *sitter.Node, withFields bool) ([]*sitter.Node, []string) {
+	if x.cur == nil {
+		x.cur = sitter.NewTreeCursor(n)
+	} else {
+		x.cur.Reset(n)
+	}
+	if !x.cur.GoToFirstChild() {
+		return nil, nil
+	}
+	var nodes []*sitter.Node
+	var fields []string
+	for {
+		nodes = append(nodes, x.cur.CurrentNode())
+		if withFields {
+			fields = append(fields, x.cur.CurrentFieldName())
+		}
+		if !x.cur.GoToNextSibling() {
+			return nodes, fields
+		}
+	}
+}
+
+// declarators lists the children of n in its "declarator" field.
+func (x *extractor) declarators(n *sitter.Node) []*sitter.Node {
+	nodes, fields := x.childrenFields(n, true)
+	var out []*sitter.Node
+	for i, f := range fields {
+		if f == "declarator" {
+			out = append(out, nodes[i])
 		}
 	}
 	return out
@@ -133,7 +177,7 @@ func (x *extractor) walk(n *sitter.Node, sc scope) {
 			sub.top = false
 		}
 	}
-	for _, ch := range children(n) {
+	for _, ch := range x.children(n) {
 		x.walk(ch, sub)
 	}
 }
@@ -269,7 +313,7 @@ func (x *extractor) params(list *sitter.Node, ft *FuncType) {
 	if list == nil {
 		return
 	}
-	for _, ch := range children(list) {
+	for _, ch := range x.children(list) {
 		switch ch.Type() {
 		case "variadic_parameter", "...":
 			ft.Variadic = true
@@ -277,7 +321,7 @@ func (x *extractor) params(list *sitter.Node, ft *FuncType) {
 			d := ch.ChildByFieldName("declarator")
 			prefix, _ := x.specifiers(ch, d)
 			if d == nil {
-				if prefix == "void" && len(children(list)) <= 3 {
+				if prefix == "void" && len(x.children(list)) <= 3 {
 					continue // (void)
 				}
 				ft.Params = append(ft.Params, Param{Type: newType(prefix), Line: x.line(ch)})
@@ -347,7 +391,7 @@ func hasInitList(code []byte) bool {
 // struct, as in `(struct foo){ ... }`.
 func isCompoundLiteral(code []byte, j int) bool {
 	depth := 0
-	for k := j; k >= 0; k-- {
+	for k := j; k >= 0 && k > j-maxPrefix; k-- {
 		switch code[k] {
 		case ')':
 			depth++
@@ -363,7 +407,7 @@ func isCompoundLiteral(code []byte, j int) bool {
 }
 
 func (x *extractor) walkChildren(n *sitter.Node, sc scope) {
-	for _, ch := range children(n) {
+	for _, ch := range x.children(n) {
 		x.walk(ch, sc)
 	}
 }
@@ -379,13 +423,7 @@ func (x *extractor) paramDecls(fn Func) {
 
 // declaration handles a declaration: prototypes, variables, initializers.
 func (x *extractor) declaration(n *sitter.Node, sc scope) {
-	var decls []*sitter.Node
-	cnt := int(n.ChildCount())
-	for i := range cnt {
-		if n.FieldNameForChild(i) == "declarator" {
-			decls = append(decls, n.Child(i))
-		}
-	}
+	decls := x.declarators(n)
 	if typ := n.ChildByFieldName("type"); typ != nil && typ.ChildByFieldName("body") != nil {
 		x.walk(typ, sc)
 	}
@@ -395,7 +433,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 	}
 	prefix, static := x.specifiers(n, first)
 	isTypedef := false
-	for _, ch := range children(n) {
+	for _, ch := range x.children(n) {
 		if ch.Type() == "type_definition" || (ch.Type() == "storage_class_specifier" && x.text(ch) == "typedef") {
 			isTypedef = true
 		}
@@ -445,7 +483,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 		if kind == DeclLocal && !sc.body && di.fn != nil && value == nil {
 			x.members = append(x.members, pendingMember{
 				m:   Member{Name: di.name, Type: di.typ, Func: di.fn, Line: decl.Line},
-				off: int(n.StartByte()), decl: idx,
+				off: int(n.StartByte()), endLine: x.endLine(n), decl: idx,
 			})
 		}
 		if value != nil && value.Type() == "initializer_list" {
@@ -484,13 +522,15 @@ func (x *extractor) initDecl(prefix string, d *sitter.Node, di declInfo, list *s
 	tag := structTag(prefix)
 	if strings.Contains(di.typ.Text, "[") {
 		// An array of structs: one Init per element list.
-		for _, el := range children(list) {
+		for _, el := range x.children(list) {
 			v := el
 			if el.Type() == "initializer_pair" {
 				v = pairValue(el)
 			}
 			if v != nil && v.Type() == "initializer_list" {
-				x.initList(tag, di.name, v, sc)
+				if v.NamedChildCount() > 0 { // not the `{ }` terminator
+					x.initList(tag, di.name, v, sc)
+				}
 			} else if v != nil {
 				x.walk(v, sc)
 			}
@@ -522,11 +562,11 @@ func pairValue(pair *sitter.Node) *sitter.Node {
 // fields collects the designated fields of list into in, prefixing nested
 // designators with prefix.
 func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope) {
-	for _, el := range children(list) {
+	for _, el := range x.children(list) {
 		switch el.Type() {
 		case "initializer_pair":
 			var path []string
-			for _, ch := range children(el) {
+			for _, ch := range x.children(el) {
 				switch ch.Type() {
 				case "field_designator":
 					if ch.NamedChildCount() > 0 {
@@ -601,19 +641,14 @@ func (x *extractor) structDef(n *sitter.Node, sc scope) {
 // structMembers adds the members of a field_declaration_list to st, flattening
 // anonymous structs and unions.
 func (x *extractor) structMembers(st *Struct, body *sitter.Node, sc scope) {
-	for _, fd := range children(body) {
+	for _, fd := range x.children(body) {
 		if fd.Type() != "field_declaration" {
 			if fd.IsNamed() && fd.Type() != "comment" {
 				x.walk(fd, sc)
 			}
 			continue
 		}
-		var decls []*sitter.Node
-		for i := range int(fd.ChildCount()) {
-			if fd.FieldNameForChild(i) == "declarator" {
-				decls = append(decls, fd.Child(i))
-			}
-		}
+		decls := x.declarators(fd)
 		typ := fd.ChildByFieldName("type")
 		if typ != nil && typ.ChildByFieldName("body") != nil {
 			if len(decls) == 0 {
@@ -656,7 +691,7 @@ func (x *extractor) call(n *sitter.Node, sc scope) {
 	}
 	c := Call{Func: x.keepText(fn), Line: x.line(n), InFunc: sc.fn}
 	if args := n.ChildByFieldName("arguments"); args != nil {
-		for _, a := range children(args) {
+		for _, a := range x.children(args) {
 			if a.IsNamed() && a.Type() != "comment" {
 				c.Args = append(c.Args, x.expr(a))
 			}
@@ -732,6 +767,10 @@ func (x *extractor) expr(n *sitter.Node) Expr {
 	return e
 }
 
+// maxPrefix bounds the backward search for a fragment function's return
+// type.
+const maxPrefix = 512
+
 // fragmentFunc handles a function_declarator outside any declaration or
 // definition node: in a fragment, the header of a function whose body is
 // cut, or a prototype tree-sitter could not place.
@@ -744,8 +783,17 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 	// The return type and storage class: back to the previous ; { } or
 	// the start of the fragment. It must be words and stars only.
 	start := int(f.StartByte())
-	for start > 0 && !strings.ContainsRune(";{}", rune(src[start-1])) {
+	limit := max(0, start-maxPrefix)
+	for start > limit && !strings.ContainsRune(";{}", rune(src[start-1])) {
 		start--
+	}
+	if start == limit && limit > 0 {
+		// No delimiter near: take the declarator's line, or the line
+		// before when it starts the line (`static int\nfoo(...)`).
+		start = x.p.lineStart[x.p.line(int(f.StartByte()))-1]
+		if strings.TrimSpace(string(src[start:f.StartByte()])) == "" && start > 0 {
+			start = x.p.lineStart[x.p.line(start-1)-1]
+		}
 	}
 	prefixText := string(x.p.keep[start:f.StartByte()])
 	words := tokenizeType(prefixText)
@@ -781,7 +829,7 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 	fn := Func{Name: x.text(inner), Type: ft, Static: static, Line: x.line(inner), EndLine: x.endLine(f)}
 	if next < len(src) && src[next] == '{' {
 		fn.Definition = true
-		close := matchBrace(src, next)
+		close := x.p.closeBrace(next)
 		last := close
 		if last >= len(src) {
 			last = len(src) - 1
@@ -798,13 +846,10 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 // finish resolves InFunc for what lies in fragment functions and groups
 // indented function-pointer declarations into a headless struct.
 func (x *extractor) finish() {
+	funcs := newSpanIndex(x.fragFuncs)
 	in := func(off int) (string, bool) {
-		for _, s := range x.fragFuncs {
-			if off > s.start && off < s.end {
-				return s.name, true
-			}
-		}
-		return "", false
+		s, ok := funcs.inside(off)
+		return s.name, ok
 	}
 	for i := 0; i+1 < len(x.callOff); i += 2 {
 		if name, ok := in(x.callOff[i+1]); ok {
@@ -829,12 +874,12 @@ func (x *extractor) finish() {
 		if headless.Line == 0 {
 			headless.Line = pm.m.Line
 		}
-		headless.EndLine = pm.m.Line
+		headless.EndLine = pm.endLine
 		headless.Members = append(headless.Members, pm.m)
 		x.u.Decls[pm.decl].Kind = DeclMember
 	}
 	if len(headless.Members) > 0 {
 		x.u.Structs = append(x.u.Structs, headless)
 	}
-	x.textInits()
+	x.textInits(funcs)
 }

@@ -9,20 +9,15 @@ import (
 // `.ioctl = raw_ioctl,` come without their `struct proto x = {` header and
 // parse as ERROR nodes. They are reported as an Init with Struct and Var
 // empty; the caller recovers the struct from the hunk's context.
-func (x *extractor) textInits() {
+func (x *extractor) textInits(funcs *spanIndex) {
 	src := x.p.parse
+	inits := newSpanIndex(x.inits)
 	covered := func(off int) bool {
-		for _, s := range x.inits {
-			if off >= s.start && off < s.end {
-				return true
-			}
+		if inits.covers(off) {
+			return true
 		}
-		for _, s := range x.fragFuncs {
-			if off > s.start && off < s.end {
-				return true
-			}
-		}
-		return false
+		_, ok := funcs.inside(off)
+		return ok
 	}
 	var cur *Init
 	flush := func() {
@@ -85,7 +80,7 @@ func (x *extractor) textField(in *Init, prefix string, k int) int {
 	name := prefix + strings.Join(path, ".")
 	v := skipSpace(src, j+1)
 	if v < len(src) && src[v] == '{' {
-		end := matchBrace(src, v)
+		end := x.p.closeBrace(v)
 		for p := v + 1; p < end; {
 			p = skipSpace(src, p)
 			if p >= end {
@@ -162,6 +157,9 @@ func trimEnd(src []byte, v, i int) int {
 // parentheses or casts: "raw_ioctl", "&raw_ioctl", "(void *)raw_ioctl".
 func identOf(s string) string {
 	s = strings.TrimSpace(s)
+	if len(s) > 256 {
+		return "" // no plain name under casts is that long
+	}
 	for {
 		switch {
 		case strings.HasPrefix(s, "&"):

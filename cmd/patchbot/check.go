@@ -6,7 +6,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"sort"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/patchbot/patchbot/bot"
@@ -20,7 +22,11 @@ const checkExamples = `  patchbot check outgoing/                        # git f
   patchbot check --git origin/net-next..          # the current branch
   patchbot check thread.mbox --format json        # an mbox, as JSON
   b4 mbox -o - MSGID | patchbot check -           # standard input
-  patchbot check --tree ~/linux 0001-*.patch      # with a kernel checkout`
+  patchbot check --tree ~/linux 0001-*.patch      # with a kernel checkout
+  patchbot check --tree auto --fail-on error 0001-x.patch
+                                                  # the sendemail-validate hook
+  b4 ... | patchbot check --format b4             # b4 review: JSON on stdin's patch
+  patchbot check --format checkpatch -            # b4 prep/am --check: checkpatch lines`
 
 // checkOptions are the flags of `patchbot check`.
 type checkOptions struct {
@@ -28,14 +34,43 @@ type checkOptions struct {
 	gitRange string
 	tree     string
 	verbose  bool
+	failOn   string
+}
+
+// Check output formats. b4 and checkpatch are read by b4, which treats
+// anything on stderr of a checkpatch-style command as a failure, so both
+// keep stderr for real errors only.
+const (
+	formatText       = "text"
+	formatJSON       = "json"
+	formatB4         = "b4"
+	formatCheckpatch = "checkpatch"
+)
+
+// --fail-on levels: which findings make `check` exit with exitFindings.
+const (
+	failOnAny     = "any"
+	failOnWarning = "warning"
+	failOnError   = "error"
+	failOnNever   = "never"
+)
+
+// treeAuto asks check to use the kernel checkout it runs in, if any.
+const treeAuto = "auto"
+
+// quiet reports whether the format is read by a program that takes
+// stderr lines for findings (b4 prep/am) or needs no chatter.
+func (o checkOptions) quiet() bool {
+	return o.format == formatB4 || o.format == formatCheckpatch
 }
 
 func runCheck(ctx context.Context, args []string, std stdio) int {
 	var opt checkOptions
 	fs := newFlagSet("check", "[options] [PATH...]", checkExamples, std.err)
-	fs.StringVar(&opt.format, "format", "text", "output format: text or json")
+	fs.StringVar(&opt.format, "format", formatText, "output `FORMAT`: text, json, b4 (b4 review's check JSON) or checkpatch (checkpatch --terse lines, for b4 prep/am --check)")
 	fs.StringVar(&opt.gitRange, "git", "", "review `RANGE` of the current git repository (git format-patch --stdout RANGE)")
-	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to)")
+	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to); \"auto\" uses the git checkout of the current directory when it is a kernel tree")
+	fs.StringVar(&opt.failOn, "fail-on", failOnAny, "exit 1 on `LEVEL`: any finding, warning (errors and warnings), error (errors only) or never")
 	fs.BoolVar(&opt.verbose, "v", false, "explain each finding and list every mail skipped as not a patch")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -44,26 +79,55 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		}
 		return exitUsage
 	}
-	if opt.format != "text" && opt.format != "json" {
-		return reportUsage(std.err, usageError{fmt.Sprintf("unknown --format %q: use text or json", opt.format)})
+	switch opt.format {
+	case formatText, formatJSON, formatB4, formatCheckpatch:
+	default:
+		return reportUsage(std.err, usageError{fmt.Sprintf("unknown --format %q: use text, json, b4 or checkpatch", opt.format)})
+	}
+	switch opt.failOn {
+	case failOnAny, failOnWarning, failOnError, failOnNever:
+	default:
+		return reportUsage(std.err, usageError{fmt.Sprintf("unknown --fail-on %q: use any, warning, error or never", opt.failOn)})
+	}
+	if opt.format == formatB4 && len(paths) == 0 && opt.gitRange == "" {
+		// b4 pipes the one message to check on standard input.
+		paths = []string{"-"}
 	}
 	if len(paths) == 0 && opt.gitRange == "" {
 		fs.Usage()
 		return reportUsage(std.err, usageError{"nothing to check: give PATH... (\"-\" for standard input) or --git RANGE"})
 	}
-	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if opt.quiet() {
+		level = slog.LevelError
+	}
+	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
 
-	msgs, nread := readInputs(ctx, std, opt, paths, log)
-	if nread == 0 {
+	msgs, nread := readInputs(ctx, std, opt, paths)
+	if nread == 0 || (opt.quiet() && len(msgs) == 0) {
+		// For b4, no output and a non-zero exit is a failed check, with
+		// stderr as its details.
 		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read from the input")
 		return exitUsage
 	}
 	res := series.Assemble(msgs)
-	printSkipped(std.err, res.Skipped, opt.verbose)
+	if !opt.quiet() {
+		printSkipped(std.err, res.Skipped, opt.verbose)
+	}
 
 	env := &checks.Env{Note: func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }}
-	if opt.tree != "" {
-		x, err := bot.OpenTree(ctx, opt.tree, res.Series, nil, log)
+	if opt.quiet() {
+		env.Note = func(string) {}
+	}
+	tree := opt.tree
+	if tree == treeAuto {
+		tree = detectKernelTree(ctx)
+		if tree == "" && !opt.quiet() {
+			fmt.Fprintln(std.err, "patchbot: note: --tree auto: not inside a kernel checkout; checking the patches alone")
+		}
+	}
+	if tree != "" {
+		x, err := bot.OpenTree(ctx, tree, res.Series, nil, log)
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 			return exitUsage
@@ -78,20 +142,71 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "patchbot: write report: %v\n", err)
 		return exitUsage
 	}
-	if len(res.Series) == 0 {
+	if len(res.Series) == 0 && !opt.quiet() {
 		fmt.Fprintln(std.err, "patchbot: no patch series found in the input")
 	}
-	if report.CountFindings(results) > 0 {
+	if failing(results, opt.failOn) {
 		return exitFindings
 	}
 	return exitClean
 }
 
+// failing reports whether results hold a finding at or above the
+// --fail-on level.
+func failing(results []report.SeriesResult, failOn string) bool {
+	for _, r := range results {
+		errs, warns, notes := report.CountSeverities(r.Findings)
+		switch failOn {
+		case failOnNever:
+			return false
+		case failOnError:
+			if errs > 0 {
+				return true
+			}
+		case failOnWarning:
+			if errs+warns > 0 {
+				return true
+			}
+		default:
+			if errs+warns+notes > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// detectKernelTree returns the top of the git checkout of the current
+// directory when it is a Linux kernel tree (include/linux/kernel.h plus
+// Kbuild or MAINTAINERS at the top), and "" otherwise. git runs hooks at
+// the top of the work tree, so this is how the sendemail-validate hook
+// finds the tree the author is working in.
+func detectKernelTree(ctx context.Context) string {
+	out, err := exec.CommandContext(ctx, "git", "rev-parse", "--show-toplevel").Output()
+	if err != nil {
+		return ""
+	}
+	top := strings.TrimSpace(string(out))
+	if top == "" || !isKernelTree(top) {
+		return ""
+	}
+	return top
+}
+
+// isKernelTree reports whether dir looks like the top of a kernel tree.
+func isKernelTree(dir string) bool {
+	exists := func(name string) bool {
+		_, err := os.Stat(filepath.Join(dir, name))
+		return err == nil
+	}
+	return exists(filepath.Join("include", "linux", "kernel.h")) && (exists("Kbuild") || exists("MAINTAINERS"))
+}
+
 // readInputs reads every path and the git range, printing one line per
 // mail that could not be read; it returns the usable messages and how
 // many mails were read at all (usable or not).
-func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, log *slog.Logger) ([]*mail.Message, int) {
-	r := &mail.Reader{Stdin: std.in, Log: log}
+func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string) ([]*mail.Message, int) {
+	r := &mail.Reader{Stdin: std.in}
 	var msgs []*mail.Message
 	collect := func(m *mail.Message) error {
 		msgs = append(msgs, m)
@@ -114,7 +229,12 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 	}
 	unusable := 0
 	for _, err := range all {
-		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		// b4 prep/am take every stderr line for a failure: a warning about
+		// a mail that was still read (no Message-ID in a b4 prep patch) must
+		// not fail the patch.
+		if !opt.quiet() || len(msgs) == 0 {
+			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		}
 		if _, ok := err.(*mail.ReadError); ok {
 			unusable++
 		}
@@ -126,29 +246,17 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 // normal conversation around patches and are only counted; anything else
 // gets a line naming the file and Message-ID (with -v, replies too).
 func printSkipped(w io.Writer, skipped []series.Skip, verbose bool) {
-	counts := map[string]int{}
+	replies := 0
 	for _, s := range skipped {
-		counts[s.Reason]++
-		if verbose || !isReplySkip(s.Reason) {
-			fmt.Fprintf(w, "patchbot: %s <%s>: skipped: %s\n", s.Source, s.MessageID, s.Reason)
+		if !verbose && isReplySkip(s.Reason) {
+			replies++
+			continue
 		}
+		fmt.Fprintf(w, "patchbot: %s <%s>: skipped: %s\n", s.Source, s.MessageID, s.Reason)
 	}
-	if verbose || len(counts) == 0 {
-		return
+	if replies > 0 {
+		fmt.Fprintf(w, "patchbot: %d replies skipped (-v lists them)\n", replies)
 	}
-	var parts []string
-	total := 0
-	for reason, n := range counts {
-		if isReplySkip(reason) {
-			parts = append(parts, fmt.Sprintf("%d %s", n, reason))
-			total += n
-		}
-	}
-	if total == 0 {
-		return
-	}
-	sort.Strings(parts)
-	fmt.Fprintf(w, "patchbot: %d replies skipped (%s; -v lists them)\n", total, strings.Join(parts, ", "))
 }
 
 func isReplySkip(reason string) bool {
@@ -156,8 +264,14 @@ func isReplySkip(reason string) bool {
 }
 
 func writeResults(w io.Writer, results []report.SeriesResult, opt checkOptions) error {
-	if opt.format == "json" {
+	warningsFail := opt.failOn == failOnWarning
+	switch opt.format {
+	case formatJSON:
 		return report.WriteJSON(w, results)
+	case formatB4:
+		return report.WriteB4(w, results, report.B4Options{WarningsFail: warningsFail})
+	case formatCheckpatch:
+		return report.WriteCheckpatch(w, results, warningsFail)
 	}
 	return report.WriteText(w, results, report.TextOptions{Verbose: opt.verbose})
 }

@@ -50,6 +50,8 @@ type stdio struct {
 func commands() []command {
 	return []command{
 		{"check", "review patch mail: files, format-patch output, mbox, maildir, stdin or a git range", runCheck},
+		{"watch", "run the list bot: watch an IMAP mailbox, review series, reply", runWatch},
+		{"demo", "run the list bot on built-in example series with in-process IMAP and SMTP servers", runDemo},
 		{"help", "show help for patchbot or one of its commands", nil},
 	}
 }

@@ -50,7 +50,7 @@ type Server struct {
 	tb      testing.TB
 	dir     string
 	conf    string
-	runDir  string
+	runDir  string // base_dir, short for UNIX socket paths
 	uid     int
 	gid     int
 	cmd     *exec.Cmd
@@ -72,6 +72,7 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatalf("dovecot: %v", err)
 	}
+	tb.Cleanup(func() { _ = os.RemoveAll(runDir) })
 	s := &Server{
 		User:     User,
 		Password: Password,
@@ -84,16 +85,15 @@ func Start(tb testing.TB) *Server {
 	if err := s.writeConfig(); err != nil {
 		tb.Fatalf("dovecot: %v", err)
 	}
-	s.start()
 	tb.Cleanup(func() {
 		s.Stop()
-		_ = os.RemoveAll(s.runDir)
 		if tb.Failed() {
 			if log, err := os.ReadFile(filepath.Join(s.dir, "dovecot.log")); err == nil {
 				tb.Logf("dovecot.log:\n%s", log)
 			}
 		}
 	})
+	s.start()
 	return s
 }
 
@@ -112,11 +112,24 @@ func (s *Server) writeConfig() error {
 		// services use the users the Debian package created.
 		s.uid, s.gid = nobody, nobody
 		loginUser, internalUser, internalGroup = "dovenull", "dovecot", "dovecot"
+		for _, name := range []string{loginUser, internalUser} {
+			if _, err := user.Lookup(name); err != nil {
+				s.tb.Skipf("Dovecot's system user %q is missing (%v): the Debian package dovecot-core creates it", name, err)
+			}
+		}
 		// nobody must reach the maildir through the temp directories,
 		// which the testing package creates 0700.
 		for _, d := range []string{s.dir, filepath.Dir(s.dir)} {
 			if err := os.Chmod(d, 0o755); err != nil {
 				return err
+			}
+		}
+		for d := filepath.Dir(filepath.Dir(s.dir)); ; d = filepath.Dir(d) {
+			if st, err := os.Stat(d); err != nil || st.Mode().Perm()&0o001 == 0 {
+				return fmt.Errorf("uid %d cannot reach %s through %s: run the tests with TMPDIR under /tmp", nobody, s.dir, d)
+			}
+			if d == filepath.Dir(d) {
+				break
 			}
 		}
 	} else {
@@ -329,11 +342,17 @@ func (s *Server) ChangeUIDValidity(mailbox string) uint32 {
 	}
 	// A session that raced the first kick may still hold the old list.
 	s.kick()
-	after := imaptest.UIDValidity(s.tb, s.Client(), mailbox)
-	if after == before {
-		s.tb.Fatalf("dovecot: UIDVALIDITY of %s did not change (%d)", mailbox, after)
+	// While another client (the code under test, reconnecting) rebuilds
+	// the index, STATUS can briefly report UIDVALIDITY 0: ask again.
+	var after uint32
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		after = imaptest.UIDValidity(s.tb, s.Client(), mailbox)
+		if after != 0 && after != before {
+			return after
+		}
 	}
-	return after
+	s.tb.Fatalf("dovecot: UIDVALIDITY of %s did not change (before %d, now %d)", mailbox, before, after)
+	return 0
 }
 
 // kick disconnects every session of the user (doveadm kick).

@@ -65,7 +65,10 @@ func Append(tb testing.TB, c *imapclient.Client, mailbox string, raw []byte, dat
 type Message struct {
 	UID   uint32
 	Flags []imap.Flag
-	Body  []byte
+	// Date is the internal date (arrival time).
+	Date time.Time
+	// Body is the whole mail, when asked for.
+	Body []byte
 }
 
 // HasFlag reports whether the message carries flag (case-insensitively, as
@@ -80,8 +83,8 @@ func (m Message) HasFlag(flag imap.Flag) bool {
 }
 
 // Fetch examines mailbox (read-only, so that it changes nothing) and
-// returns every message's UID, flags and, with body, its content (fetched
-// with BODY.PEEK[]).
+// returns every message's UID, flags, internal date and, with body, its
+// content (fetched with BODY.PEEK[]).
 func Fetch(tb testing.TB, c *imapclient.Client, mailbox string, body bool) []Message {
 	tb.Helper()
 	sel, err := c.Select(mailbox, &imap.SelectOptions{ReadOnly: true}).Wait()
@@ -91,7 +94,7 @@ func Fetch(tb testing.TB, c *imapclient.Client, mailbox string, body bool) []Mes
 	if sel.NumMessages == 0 {
 		return nil
 	}
-	opts := &imap.FetchOptions{UID: true, Flags: true}
+	opts := &imap.FetchOptions{UID: true, Flags: true, InternalDate: true}
 	section := &imap.FetchItemBodySection{Peek: true}
 	if body {
 		opts.BodySection = []*imap.FetchItemBodySection{section}
@@ -102,7 +105,7 @@ func Fetch(tb testing.TB, c *imapclient.Client, mailbox string, body bool) []Mes
 	}
 	msgs := make([]Message, 0, len(bufs))
 	for _, b := range bufs {
-		m := Message{UID: uint32(b.UID), Flags: b.Flags}
+		m := Message{UID: uint32(b.UID), Flags: b.Flags, Date: b.InternalDate}
 		if body {
 			m.Body = b.FindBodySection(section)
 		}

@@ -1,6 +1,8 @@
 // Package imaptest starts go-imap's in-memory IMAP server on 127.0.0.1 for
-// tests, with one user and an INBOX, and gives tests the levers they need:
-// append mail, drop every connection, change a mailbox's UIDVALIDITY.
+// tests, with one user and an INBOX, in plaintext, STARTTLS or implicit
+// TLS, and gives tests the levers they need: append mail, drop or stall
+// every connection, change a mailbox's UIDVALIDITY. Its client helpers
+// (Login, Append, Fetch, UIDValidity) also serve the Dovecot harness.
 package imaptest
 
 import (
@@ -58,9 +60,6 @@ type Options struct {
 	// TLS is Plain (the default when empty), StartTLS or ImplicitTLS; the
 	// TLS modes use a freshly generated self-signed certificate.
 	TLS string
-	// NoIdle makes the server announce IMAP4rev1 alone, without IDLE, so
-	// that clients must poll.
-	NoIdle bool
 }
 
 // Start starts a plaintext server; it is closed in tb.Cleanup.
@@ -96,9 +95,6 @@ func StartWith(tb testing.TB, o Options) *Server {
 		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
 		InsecureAuth: mode != StartTLS,
 		Logger:       log.New(io.Discard, "", 0),
-	}
-	if o.NoIdle {
-		opts.Caps = imap.CapSet{imap.CapIMAP4rev1: {}}
 	}
 	var serverTLS *tls.Config
 	switch mode {
@@ -174,7 +170,7 @@ func (s *Server) ChangeUIDValidity(mailbox string) uint32 {
 		s.tb.Fatalf("imaptest: create %s: %v", mailbox, err)
 	}
 	for _, m := range msgs {
-		if _, err := s.user.Append(mailbox, literal{bytes.NewReader(m.Body)}, &imap.AppendOptions{Flags: m.Flags}); err != nil {
+		if _, err := s.user.Append(mailbox, literal{bytes.NewReader(m.Body)}, &imap.AppendOptions{Flags: m.Flags, Time: m.Date}); err != nil {
 			s.tb.Fatalf("imaptest: re-append to %s: %v", mailbox, err)
 		}
 	}

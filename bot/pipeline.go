@@ -1,0 +1,519 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/mail"
+	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/series"
+)
+
+// Series record statuses the pipeline writes (SeriesRecord.Status).
+const (
+	// SeriesReplied: the review was sent.
+	SeriesReplied = "replied"
+	// SeriesClean: no findings and reply_clean off, so no reply.
+	SeriesClean = "clean"
+	// SeriesHeld: a rate limit holds the reply back; it is retried.
+	SeriesHeld = "held"
+	// SeriesSending: the reply was begun (BeginReply) and handed to the
+	// outbox; a record left in this state was interrupted by a crash.
+	SeriesSending = "sending"
+	// SeriesSendFailed: the outbox refused the reply. At-most-once: it is
+	// not retried; PendingReplies lists it.
+	SeriesSendFailed = "send-failed"
+)
+
+// PipelineOptions configure a Pipeline.
+type PipelineOptions struct {
+	// From is the bot's address; BotDomain the right-hand side of its
+	// Message-IDs (From's domain when empty).
+	From      mail.Address
+	BotDomain string
+	// CcList replies to all (list and original recipients); Cc are copied
+	// on every reply.
+	CcList bool
+	Cc     []mail.Address
+	// ReplyClean also replies to series without findings.
+	ReplyClean bool
+	// Grace is how long an incomplete series waits for its missing
+	// patches after its last mail arrived.
+	Grace time.Duration
+	// RatePerAuthor and RateTotal cap the replies; zero rates do not.
+	RatePerAuthor, RateTotal config.Rate
+	// Tree is a kernel tree to index for the tree-wide checks ("" for
+	// none); Rules are pinned conversion rules.
+	Tree  string
+	Rules []checks.Rule
+	// Enable lists the check IDs whose findings are reported (all when
+	// empty).
+	Enable []string
+	// Signature is added to the reproduction hint after the "-- " line.
+	Signature string
+	// History is how long handled series are remembered in memory for
+	// comparing a new version with them (7 days when zero); the store
+	// keeps their findings for good.
+	History time.Duration
+	// Now is the clock (time.Now when nil).
+	Now func() time.Time
+	// Log receives the pipeline's diagnostics (discarded when nil).
+	Log *slog.Logger
+}
+
+// Pipeline is the list bot's engine: every mail is spooled raw, then
+// assembled with the other pending mail into series; a complete series
+// is reviewed at once, an incomplete one when its grace window is over;
+// the review is answered (at most once per series version, within the
+// rate limits) and recorded. Its methods are safe for concurrent use: the
+// IMAP watcher and the grace timer take turns.
+type Pipeline struct {
+	store  *Store
+	spool  *Spool
+	outbox mail.Outbox
+	opts   PipelineOptions
+	log    *slog.Logger
+
+	mu      sync.Mutex
+	pool    *pendingPool
+	limiter *RateLimiter
+	held    map[string]time.Time
+	history *history
+	stats   PipelineStats
+}
+
+// PipelineStats counts what the pipeline did since it started.
+type PipelineStats struct {
+	Mails, Unreadable, Duplicates, SeriesReviewed, Replies, Clean, Held, Failed int
+}
+
+// NewPipeline wires a pipeline; call Restore before the first Deliver
+// after a restart.
+func NewPipeline(store *Store, spool *Spool, outbox mail.Outbox, opts PipelineOptions) (*Pipeline, error) {
+	if store == nil || spool == nil || outbox == nil {
+		return nil, errors.New("pipeline: store, spool and outbox are required")
+	}
+	if opts.From.Email == "" {
+		return nil, errors.New("pipeline: the bot's From address is required")
+	}
+	if opts.BotDomain == "" {
+		_, dom, _ := strings.Cut(opts.From.Email, "@")
+		opts.BotDomain = dom
+	}
+	if opts.BotDomain == "" {
+		return nil, fmt.Errorf("pipeline: no domain for the bot's Message-IDs (From %q has none; set smtp bot_domain)", opts.From.Email)
+	}
+	if opts.History <= 0 {
+		opts.History = 7 * 24 * time.Hour
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	log := opts.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Pipeline{
+		store: store, spool: spool, outbox: outbox, opts: opts, log: log,
+		pool:    newPendingPool(),
+		limiter: NewRateLimiter(opts.RatePerAuthor, opts.RateTotal),
+		held:    map[string]time.Time{},
+		history: newHistory(),
+	}, nil
+}
+
+// Stats returns the counters.
+func (p *Pipeline) Stats() PipelineStats {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.stats
+}
+
+// Deliver is the IMAP watcher's callback: it spools raw, adds it to the
+// pending mail and reviews whatever became due. A mail that cannot be
+// read is logged with its Message-ID and kept in the spool; only a
+// failure to spool or record it is returned.
+func (p *Pipeline) Deliver(ctx context.Context, uid uint32, raw []byte) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if err := p.add(ctx, raw, fmt.Sprintf("imap:%d", uid)); err != nil {
+		return err
+	}
+	_, err := p.process(ctx)
+	return err
+}
+
+// Add spools and records one mail without reviewing anything; Process
+// then reviews what is due. Replaying an archive adds every mail first.
+func (p *Pipeline) Add(ctx context.Context, raw []byte, source string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.add(ctx, raw, source)
+}
+
+// Process reviews the series that are due and returns when the next one
+// will be (zero when nothing waits).
+func (p *Pipeline) Process(ctx context.Context) (time.Time, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.process(ctx)
+}
+
+// Pending is how many mails wait in the pool.
+func (p *Pipeline) Pending() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.pool.len()
+}
+
+func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err error) {
+	p.stats.Mails++
+	path, err := p.spool.Write(ctx, raw)
+	if err != nil {
+		return err
+	}
+	log := p.log.With("source", source, "spool", path)
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("mail crashed the pipeline; kept in the spool", "panic", r, "stack", string(debug.Stack()))
+			p.stats.Unreadable++
+			err = nil
+		}
+	}()
+	m, perr := mail.Parse(raw, source)
+	if m == nil {
+		p.stats.Unreadable++
+		var re *mail.ReadError
+		id := ""
+		if errors.As(perr, &re) {
+			id = re.MessageID
+		}
+		log.Warn("mail could not be read; kept in the spool", "msgid", id, "err", perr)
+		if id != "" {
+			if err := p.store.MarkSeen(ctx, id, path); err != nil {
+				return err
+			}
+			return p.store.SetMessageStatus(ctx, id, MessageFailed)
+		}
+		return nil
+	}
+	log = log.With("msgid", m.MessageID)
+	if perr != nil {
+		log.Info("mail read with problems", "err", perr)
+	}
+	if m.MessageID == "" {
+		p.stats.Unreadable++
+		log.Warn("mail has no Message-ID, so no reply could be threaded; kept in the spool", "subject", m.Subject)
+		return nil
+	}
+	rec, seen, err := p.store.Message(ctx, m.MessageID)
+	if err != nil {
+		return err
+	}
+	if seen && (rec.Status != MessageSpooled || p.pool.has(m.MessageID)) {
+		p.stats.Duplicates++
+		log.Debug("mail seen before; ignored", "status", rec.Status)
+		return nil
+	}
+	if err := p.store.MarkSeen(ctx, m.MessageID, path); err != nil {
+		return err
+	}
+	if !isCandidate(m) || p.isOwn(m) {
+		return p.store.SetMessageStatus(ctx, m.MessageID, MessageDone)
+	}
+	arrived := p.opts.Now()
+	if seen {
+		arrived = rec.FirstSeen
+	}
+	p.pool.add(m, arrived)
+	log.Debug("mail pending", "subject", m.Subject)
+	return nil
+}
+
+// isOwn reports mail the bot wrote: From the bot, or marked X-Patchbot.
+func (p *Pipeline) isOwn(m *mail.Message) bool {
+	if strings.EqualFold(m.From.Email, p.opts.From.Email) {
+		return true
+	}
+	head := m.Raw
+	if i := bytes.Index(head, []byte("\n\n")); i >= 0 {
+		head = head[:i]
+	}
+	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
+		head = head[:i]
+	}
+	for _, line := range bytes.Split(head, []byte("\n")) {
+		if len(line) > 11 && strings.EqualFold(string(line[:11]), "x-patchbot:") {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
+	now := p.opts.Now()
+	p.history.prune(now.Add(-p.opts.History))
+	d := p.pool.due(now, p.opts.Grace, p.held)
+	for _, id := range d.stale {
+		p.log.Debug("mail belongs to no series; no longer waited for", "msgid", id)
+		if err := p.store.SetMessageStatus(ctx, id, MessageDone); err != nil {
+			return time.Time{}, err
+		}
+	}
+	p.pool.remove(d.stale)
+	if len(d.ready) == 0 {
+		return d.next, nil
+	}
+	env := &checks.Env{Rules: p.opts.Rules, Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
+	if p.opts.Tree != "" {
+		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log)
+		if err != nil {
+			p.log.Error("kernel tree unusable; reviewing without it", "tree", p.opts.Tree, "err", err)
+		} else {
+			env.Tree = x
+		}
+	}
+	for _, s := range d.ready {
+		if err := ctx.Err(); err != nil {
+			return d.next, err
+		}
+		retry, err := p.handle(ctx, s, env)
+		if err != nil {
+			return d.next, err
+		}
+		if !retry.IsZero() && (d.next.IsZero() || retry.Before(d.next)) {
+			d.next = retry
+		}
+	}
+	return d.next, nil
+}
+
+// handle reviews one due series and replies; a non-zero retry says a
+// rate limit held the reply back until then. Errors are the store's.
+func (p *Pipeline) handle(ctx context.Context, s *series.Series, env *checks.Env) (retry time.Time, err error) {
+	key := SeriesKey(s.ID, s.Version)
+	log := p.log.With("series", key, "title", s.Title)
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("series crashed the review; its mail stays in the spool", "panic", r, "stack", string(debug.Stack()))
+			p.stats.Failed++
+			err = p.finish(ctx, s)
+		}
+	}()
+	rec, ok, err := p.store.Series(ctx, key)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if ok && rec.Status != SeriesHeld {
+		log.Info("series already handled; not reviewed again", "status", rec.Status)
+		return time.Time{}, p.finish(ctx, s)
+	}
+	if prior, late := p.history.lateMember(s); late {
+		log.Info("late mail of a series already reviewed; not reviewed again", "reviewed", prior)
+		return time.Time{}, p.finish(ctx, s)
+	}
+
+	results, errs := Review(ctx, []*series.Series{s}, env)
+	for _, e := range errs {
+		log.Error("check failed", "err", e)
+	}
+	var findings []checks.Finding
+	if len(results) == 1 {
+		findings = p.enabled(results[0].Findings)
+	}
+	p.stats.SeriesReviewed++
+	fps := make([]string, len(findings))
+	for i, f := range findings {
+		fps[i] = report.Fingerprint(f)
+	}
+	in := report.ReplyInput{Series: s, Findings: findings, Tree: p.opts.Tree != "", ReportedBy: p.opts.From.String()}
+	if !s.Complete {
+		in.Grace = p.opts.Grace.String()
+	}
+	if prev, prevRec, ok := p.previous(ctx, s); ok {
+		in.Previous = prev
+		in.Still = map[string]bool{}
+		for _, fp := range prevRec.Findings {
+			if slices.Contains(fps, fp) {
+				in.Still[fp] = true
+			} else {
+				in.Fixed = append(in.Fixed, report.FingerprintLabel(fp))
+			}
+		}
+	}
+	log.Info("series reviewed", "findings", len(findings), "complete", s.Complete, "missing", s.Missing, "previous_version", in.Previous)
+	save := SeriesRecord{SeriesID: s.ID, Version: s.Version, Findings: fps}
+	if len(findings) == 0 && !p.opts.ReplyClean {
+		p.stats.Clean++
+		save.Status = SeriesClean
+		if err := p.store.SaveSeries(ctx, save); err != nil {
+			return time.Time{}, err
+		}
+		return time.Time{}, p.finish(ctx, s)
+	}
+	return p.reply(ctx, s, in, save, log)
+}
+
+// reply composes, rate-limits and sends the review of s under the
+// at-most-once protocol.
+func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyInput, save SeriesRecord, log *slog.Logger) (time.Time, error) {
+	key := SeriesKey(s.ID, s.Version)
+	replyID := ReplyMessageID(s.ID, s.Version, p.opts.BotDomain)
+	if _, ok, err := p.store.Reply(ctx, replyID); err != nil {
+		return time.Time{}, err
+	} else if ok {
+		log.Info("reply already begun; never sent twice", "reply", replyID)
+		return time.Time{}, p.finish(ctx, s)
+	}
+	target := replyTarget(s, in.Findings)
+	if target == nil {
+		log.Warn("series has no mail to reply to")
+		return time.Time{}, p.finish(ctx, s)
+	}
+	body := report.ReplyBody(in)
+	sig := report.ReplySignature(s.ID, in.Tree)
+	if p.opts.Signature != "" {
+		sig += "\n" + p.opts.Signature
+	}
+	r, err := mail.ComposeReply(target, mail.ReplyOptions{
+		From: p.opts.From, MessageID: replyID, CcList: p.opts.CcList, Cc: p.opts.Cc,
+		Date: p.opts.Now(), Signature: sig,
+	}, body)
+	if err != nil {
+		log.Warn("no reply possible", "err", err)
+		p.stats.Failed++
+		return time.Time{}, p.finish(ctx, s)
+	}
+	now := p.opts.Now()
+	if ok, at := p.limiter.Take(target.From.Email, now); !ok {
+		p.stats.Held++
+		p.held[key] = at
+		log.Info("reply held back by the rate limit; will retry", "retry_at", at.Format(time.RFC3339), "author", target.From.Email)
+		save.Status = SeriesHeld
+		return at, p.store.SaveSeries(ctx, save)
+	}
+	delete(p.held, key)
+	save.Status = SeriesSending
+	save.ReplyMessageID = replyID
+	if err := p.store.SaveSeries(ctx, save); err != nil {
+		return time.Time{}, err
+	}
+	already, err := p.store.BeginReply(ctx, key, replyID)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if already {
+		log.Info("reply already begun; never sent twice", "reply", replyID)
+		return time.Time{}, p.finish(ctx, s)
+	}
+	if err := p.outbox.Send(ctx, r); err != nil {
+		p.stats.Failed++
+		log.Error("reply not sent; at-most-once, so it will not be retried (see pending replies)", "reply", replyID, "err", err)
+		save.Status = SeriesSendFailed
+		if err := p.store.SaveSeries(context.WithoutCancel(ctx), save); err != nil {
+			return time.Time{}, err
+		}
+		return time.Time{}, p.finish(context.WithoutCancel(ctx), s)
+	}
+	// The reply is out: record it even if we are being stopped.
+	ctx = context.WithoutCancel(ctx)
+	if err := p.store.FinishReply(ctx, replyID); err != nil {
+		return time.Time{}, err
+	}
+	p.stats.Replies++
+	save.Status = SeriesReplied
+	if err := p.store.SaveSeries(ctx, save); err != nil {
+		return time.Time{}, err
+	}
+	log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
+	return time.Time{}, p.finish(ctx, s)
+}
+
+// finish marks the mail of s handled, lets it out of the pool and
+// remembers the series for its next version.
+func (p *Pipeline) finish(ctx context.Context, s *series.Series) error {
+	ids := seriesMessageIDs(s)
+	for _, id := range ids {
+		if err := p.store.SetMessageStatus(ctx, id, MessageDone); err != nil {
+			return err
+		}
+	}
+	p.pool.remove(ids)
+	delete(p.held, SeriesKey(s.ID, s.Version))
+	p.history.add(s, p.opts.Now())
+	return nil
+}
+
+// enabled keeps the findings of the enabled checks.
+func (p *Pipeline) enabled(fs []checks.Finding) []checks.Finding {
+	if len(p.opts.Enable) == 0 {
+		return fs
+	}
+	var out []checks.Finding
+	for _, f := range fs {
+		if slices.Contains(p.opts.Enable, f.Check) {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// previous finds the latest earlier version of s the bot recorded.
+func (p *Pipeline) previous(ctx context.Context, s *series.Series) (int, SeriesRecord, bool) {
+	cands := p.history.versionsOf(s)
+	for _, v := range s.Versions {
+		if v.Version < s.Version {
+			cands = append(cands, ref{id: v.ID, version: v.Version})
+		}
+	}
+	slices.SortFunc(cands, func(a, b ref) int { return b.version - a.version })
+	for _, c := range cands {
+		rec, ok, err := p.store.Series(ctx, SeriesKey(c.id, c.version))
+		if err != nil {
+			p.log.Warn("previous version unreadable", "series", SeriesKey(c.id, c.version), "err", err)
+			continue
+		}
+		if ok && rec.Status != SeriesHeld {
+			return c.version, rec, true
+		}
+	}
+	return 0, SeriesRecord{}, false
+}
+
+// replyTarget is the mail a review answers: the patch all findings are
+// in, else the cover letter, else the first patch.
+func replyTarget(s *series.Series, fs []checks.Finding) *mail.Message {
+	if len(fs) > 0 {
+		id := fs[0].MessageID
+		same := id != ""
+		for _, f := range fs[1:] {
+			same = same && f.MessageID == id
+		}
+		if same {
+			for _, pt := range s.Patches {
+				if pt.Msg != nil && pt.Msg.MessageID == id {
+					return pt.Msg
+				}
+			}
+		}
+	}
+	if s.Cover != nil {
+		return s.Cover
+	}
+	for _, pt := range s.Patches {
+		if pt.Msg != nil {
+			return pt.Msg
+		}
+	}
+	return nil
+}

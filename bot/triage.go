@@ -1,0 +1,196 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"runtime"
+	"sort"
+	"sync"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/mail"
+	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/series"
+)
+
+// TriageOptions tune Triage.
+type TriageOptions struct {
+	// Tree is a kernel checkout for the tree-wide checks ("" for none).
+	Tree string
+	// Rules are conversion rules pinned in the config.
+	Rules []checks.Rule
+	// Note receives once-per-run notices of the checks (nil discards).
+	Note func(msg string)
+	// Log receives diagnostics of the tree index (nil discards).
+	Log *slog.Logger
+	// Progress, when set, is called after each series is reviewed with how
+	// many are done out of how many.
+	Progress func(done, total int)
+}
+
+// Triage assembles msgs into series, reviews every series and returns
+// them in attention order (see SortTriage), with per-series counts and
+// whether a newer version was posted. Errors name the series a check
+// failed on; that series is still listed, with the findings the other
+// checks made. An unusable tree is an error and nothing is reviewed.
+func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*report.Triage, []error) {
+	res := series.Assemble(msgs)
+	t := &report.Triage{Mails: len(msgs), Skipped: len(res.Skipped)}
+	for _, c := range checks.Checks() {
+		t.Checks = append(t.Checks, c.ID())
+	}
+	env := &checks.Env{Rules: opt.Rules, Note: opt.Note}
+	if env.Note == nil {
+		env.Note = func(string) {}
+	}
+	if opt.Tree != "" {
+		log := opt.Log
+		if log == nil {
+			log = slog.New(slog.DiscardHandler)
+		}
+		x, err := OpenTree(ctx, opt.Tree, res.Series, opt.Rules, log)
+		if err != nil {
+			return t, []error{err}
+		}
+		env.Tree = x
+	}
+	items, errs := reviewParallel(ctx, res.Series, env, opt.Progress)
+	t.Items = items
+	if ctx.Err() != nil {
+		return t, append(errs, ctx.Err())
+	}
+	SortTriage(t.Items)
+	return t, errs
+}
+
+// reviewParallel reviews the series on every CPU: a mailbox holds
+// hundreds of independent series, and the checks are pure functions of
+// one series and the read-only tree. Results keep the input order.
+func reviewParallel(ctx context.Context, ss []*series.Series, env *checks.Env, progress func(done, total int)) ([]report.TriageItem, []error) {
+	items := make([]report.TriageItem, len(ss))
+	errs := make([][]error, len(ss))
+	next := make(chan int)
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), max(len(ss), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				rs, es := Review(ctx, []*series.Series{ss[i]}, env)
+				errs[i] = es
+				if len(rs) == 1 {
+					items[i] = ClassifySeries(rs[0])
+				}
+				mu.Lock()
+				done++
+				if progress != nil {
+					progress(done, len(ss))
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range ss {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var all []error
+	out := items[:0]
+	for i, it := range items {
+		all = append(all, errs[i]...)
+		if it.Result.Series != nil {
+			out = append(out, it)
+		}
+	}
+	return out, all
+}
+
+// ClassifySeries classifies one reviewed series: its state, its findings
+// counted by severity and check, the newest later version and the
+// Message-IDs of its mails.
+func ClassifySeries(r report.SeriesResult) report.TriageItem {
+	s := r.Series
+	it := report.TriageItem{Result: r, PerCheck: map[string]int{}, Newer: NewerVersion(s)}
+	it.Errors, it.Warnings, it.Notes = report.CountSeverities(r.Findings)
+	for _, f := range r.Findings {
+		it.PerCheck[f.Check]++
+	}
+	if s.Cover != nil && s.Cover.MessageID != "" {
+		it.MessageIDs = append(it.MessageIDs, s.Cover.MessageID)
+	}
+	for _, p := range s.Patches {
+		if p.Msg != nil && p.Msg.MessageID != "" {
+			it.MessageIDs = append(it.MessageIDs, p.Msg.MessageID)
+		}
+	}
+	switch {
+	case it.Newer != nil:
+		it.State = report.TriageSuperseded
+	case it.Errors > 0:
+		it.State = report.TriageErrors
+	case it.Warnings+it.Notes > 0:
+		it.State = report.TriageWarnings
+	case !s.Complete:
+		it.State = report.TriageIncomplete
+	default:
+		it.State = report.TriageClean
+	}
+	return it
+}
+
+// NewerVersion returns the newest version of s posted after it: a higher
+// version number, or the same version posted later (a RESEND). nil when s
+// is the newest.
+func NewerVersion(s *series.Series) *series.Series {
+	var best *series.Series
+	for _, v := range s.Versions {
+		if !(v.Version > s.Version || (v.Version == s.Version && v.Date.After(s.Date))) {
+			continue
+		}
+		if best == nil || v.Version > best.Version || (v.Version == best.Version && v.Date.After(best.Date)) {
+			best = v
+		}
+	}
+	return best
+}
+
+// triageRank orders the states: errors, warnings, incomplete, clean,
+// superseded.
+var triageRank = map[string]int{
+	report.TriageErrors:     0,
+	report.TriageWarnings:   1,
+	report.TriageIncomplete: 2,
+	report.TriageClean:      3,
+	report.TriageSuperseded: 4,
+}
+
+// SortTriage puts what needs a maintainer first: series with errors (most
+// errors first), then with warnings (most first), then incomplete ones
+// (the review saw only part), then clean ones, and superseded series last
+// whatever they hold, since nobody should review an old version. Within a
+// state the newest series comes first.
+func SortTriage(items []report.TriageItem) {
+	sort.SliceStable(items, func(i, j int) bool {
+		a, b := items[i], items[j]
+		if ra, rb := triageRank[a.State], triageRank[b.State]; ra != rb {
+			return ra < rb
+		}
+		if a.Errors != b.Errors {
+			return a.Errors > b.Errors
+		}
+		if a.Warnings != b.Warnings {
+			return a.Warnings > b.Warnings
+		}
+		as, bs := a.Result.Series, b.Result.Series
+		if !as.Date.Equal(bs.Date) {
+			return as.Date.After(bs.Date)
+		}
+		return as.Title < bs.Title
+	})
+}

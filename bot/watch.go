@@ -1,0 +1,251 @@
+package bot
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	netmail "net/mail"
+	"os/exec"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/mail"
+)
+
+// restoreWindow is how far back in the spool Watch looks for pending mail
+// after a restart.
+const restoreWindow = 30 * 24 * time.Hour
+
+// WatchOptions are what Watch takes besides the configuration.
+type WatchOptions struct {
+	// Log receives every diagnostic (slog.Default() when nil).
+	Log *slog.Logger
+	// IMAPTLS and SMTPTLS, when set, are used for the TLS handshakes (to
+	// trust a private CA).
+	IMAPTLS, SMTPTLS *tls.Config
+	// Ready, when set, is called with the pipeline once it is restored
+	// and before the first mail is read.
+	Ready func(*Pipeline)
+}
+
+// NewLogger returns the logger [log] asks for: text or JSON on w, at the
+// configured level.
+func NewLogger(w io.Writer, l config.Log) *slog.Logger {
+	ho := &slog.HandlerOptions{Level: l.SlogLevel()}
+	if strings.EqualFold(l.Format, "json") {
+		return slog.New(slog.NewJSONHandler(w, ho))
+	}
+	return slog.New(slog.NewTextHandler(w, ho))
+}
+
+// Watch runs the list bot until ctx is done: it opens the state store,
+// logs the replies a crash left pending, restores the pending mail from
+// the spool, watches the IMAP mailbox with the pipeline as the delivery
+// callback and runs the grace timer. On cancellation it finishes the
+// mail in hand, then closes the store.
+func Watch(ctx context.Context, cfg *config.Config, opts WatchOptions) error {
+	log := opts.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	if cfg.IMAP.Addr == "" {
+		return errors.New("watch: no mailbox to watch: set [imap] addr (and username, password_env) in the config")
+	}
+	imapPass, err := cfg.Secret(ctx, config.SecretIMAP)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	imapCfg := mail.IMAPConfig{
+		Addr: cfg.IMAP.Addr, TLS: cfg.IMAP.TLS, TLSConfig: opts.IMAPTLS,
+		Username: cfg.IMAP.Username, Password: imapPass,
+		Mailbox: cfg.IMAP.Mailbox, ReadOnly: cfg.IMAP.ReadOnly,
+		PollInterval: cfg.IMAP.PollInterval.D(), Since: cfg.IMAP.Since.Time,
+	}
+	if err := imapCfg.Validate(); err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	popts, err := pipelineOptions(ctx, cfg, log)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	outbox, err := newOutbox(ctx, cfg, imapCfg, opts, log)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+
+	store, err := Open(cfg.State.DBPath())
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	defer func() {
+		if err := store.Close(); err != nil {
+			log.Error("closing the state store", "err", err)
+		}
+	}()
+	pending, err := store.PendingReplies(ctx)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	for _, r := range pending {
+		log.Warn("reply begun but never confirmed (interrupted): it may or may not have gone out and will not be sent again",
+			"reply", r.MessageID, "series", r.SeriesKey, "began", r.Began.Format(time.RFC3339))
+	}
+
+	spool := &Spool{Dir: cfg.State.Spool, Sync: true}
+	p, err := NewPipeline(store, spool, outbox, popts)
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	if _, err := p.Restore(ctx, restoreWindow); err != nil {
+		return fmt.Errorf("watch: restore pending mail: %w", err)
+	}
+	if opts.Ready != nil {
+		opts.Ready(p)
+	}
+	log.Info("patchbot watching", "imap", imapCfg, "outbox", cfg.Outbox.Mode, "grace", cfg.Reply.Grace.D(),
+		"state", cfg.State.DBPath(), "spool", cfg.State.Spool)
+
+	wake := make(chan struct{}, 1)
+	timerCtx, stopTimer := context.WithCancel(ctx)
+	defer stopTimer()
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		runGraceTimer(timerCtx, p, wake, log)
+	}()
+	deliver := func(c context.Context, uid uint32, raw []byte) error {
+		// The mail in hand is finished even when a signal arrives
+		// meanwhile: its reply must be recorded once it went out.
+		err := p.Deliver(context.WithoutCancel(c), uid, raw)
+		select {
+		case wake <- struct{}{}:
+		default:
+		}
+		return err
+	}
+	err = mail.WatchIMAP(ctx, imapCfg, store, log, deliver)
+	stopTimer()
+	wg.Wait()
+	st := p.Stats()
+	log.Info("patchbot stopped", "mails", st.Mails, "series_reviewed", st.SeriesReviewed, "replies", st.Replies,
+		"held", st.Held, "pending_mails", p.Pending())
+	if err != nil {
+		return fmt.Errorf("watch: %w", err)
+	}
+	return nil
+}
+
+// runGraceTimer reviews incomplete series when their grace window ends
+// and held replies when the rate limit lets them go.
+func runGraceTimer(ctx context.Context, p *Pipeline, wake <-chan struct{}, log *slog.Logger) {
+	const idle = time.Minute
+	for {
+		next, err := p.Process(context.WithoutCancel(ctx))
+		if err != nil {
+			log.Error("reviewing due series", "err", err)
+		}
+		wait := idle
+		if !next.IsZero() {
+			wait = max(time.Until(next), 10*time.Millisecond)
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-wake:
+			t.Stop()
+		case <-t.C:
+		}
+	}
+}
+
+// pipelineOptions turns the configuration into PipelineOptions.
+func pipelineOptions(ctx context.Context, cfg *config.Config, log *slog.Logger) (PipelineOptions, error) {
+	fromText := cfg.SMTP.From
+	if fromText == "" {
+		if cfg.Outbox.Mode != config.OutboxDryRun {
+			return PipelineOptions{}, errors.New("[smtp] from is not set: the bot needs an address to send replies from")
+		}
+		fromText = config.DryRunFrom
+	}
+	from, err := netmail.ParseAddress(fromText)
+	if err != nil {
+		return PipelineOptions{}, fmt.Errorf("[smtp] from %q: %w (write it as \"Name <bot@example.org>\")", fromText, err)
+	}
+	var cc []mail.Address
+	for _, c := range cfg.Reply.Cc {
+		a, err := netmail.ParseAddress(c)
+		if err != nil {
+			return PipelineOptions{}, fmt.Errorf("[reply] cc %q: %w", c, err)
+		}
+		cc = append(cc, mail.Address{Name: a.Name, Email: a.Address})
+	}
+	rules := make([]checks.Rule, len(cfg.Checks.Rules))
+	for i, r := range cfg.Checks.Rules {
+		rules[i] = checks.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New}
+	}
+	sig := ""
+	if cfg.Reply.SignatureCommand != "" {
+		out, err := exec.CommandContext(ctx, "sh", "-c", cfg.Reply.SignatureCommand).Output()
+		if err != nil {
+			return PipelineOptions{}, fmt.Errorf("[reply] signature_command: %w", err)
+		}
+		sig = strings.TrimRight(string(out), "\n")
+	}
+	return PipelineOptions{
+		From:      mail.Address{Name: from.Name, Email: from.Address},
+		BotDomain: cfg.SMTP.BotDomain,
+		CcList:    cfg.Reply.CcList, Cc: cc,
+		ReplyClean:    cfg.Reply.ReplyClean,
+		Grace:         cfg.Reply.Grace.D(),
+		RatePerAuthor: cfg.Reply.RatePerAuthor, RateTotal: cfg.Reply.RateTotal,
+		Tree: cfg.Checks.Tree, Rules: rules, Enable: cfg.Checks.Enable,
+		Signature: sig,
+		Log:       log,
+	}, nil
+}
+
+// newOutbox builds the outbox [outbox] mode selects.
+func newOutbox(ctx context.Context, cfg *config.Config, imapCfg mail.IMAPConfig, opts WatchOptions, log *slog.Logger) (mail.Outbox, error) {
+	switch cfg.Outbox.Mode {
+	case config.OutboxDryRun, "":
+		return &mail.DirOutbox{Dir: cfg.Outbox.Dir, Log: log}, nil
+	case config.OutboxSMTP:
+		pass, err := cfg.Secret(ctx, config.SecretSMTP)
+		if err != nil {
+			return nil, err
+		}
+		return mail.NewSMTPOutbox(mail.SMTPOptions{
+			Addr: cfg.SMTP.Addr, TLS: cfg.SMTP.TLS, TLSConfig: opts.SMTPTLS,
+			Username: cfg.SMTP.Username, Password: pass, Log: log,
+		})
+	case config.OutboxDrafts:
+		return &draftsOutbox{imap: imapCfg, mailbox: cfg.Outbox.DraftsMailbox, log: log}, nil
+	}
+	return nil, fmt.Errorf("[outbox] mode %q: use %q, %q or %q", cfg.Outbox.Mode, config.OutboxDryRun, config.OutboxSMTP, config.OutboxDrafts)
+}
+
+// draftsOutbox appends each reply to an IMAP drafts mailbox for a human
+// to send.
+type draftsOutbox struct {
+	imap    mail.IMAPConfig
+	mailbox string
+	log     *slog.Logger
+}
+
+// Send appends r to the drafts mailbox.
+func (o *draftsOutbox) Send(ctx context.Context, r *mail.Reply) error {
+	if err := mail.AppendDraft(ctx, o.imap, o.mailbox, r.Bytes()); err != nil {
+		return err
+	}
+	o.log.InfoContext(ctx, "reply saved as a draft", "mailbox", o.mailbox, "msgid", r.MessageID, "in_reply_to", r.InReplyTo)
+	return nil
+}

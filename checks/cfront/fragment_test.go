@@ -1,0 +1,171 @@
+package cfront
+
+import (
+	"slices"
+	"testing"
+)
+
+// Hunks are partial code: the pre- or post-image of a diff hunk.
+func TestParseFragments(t *testing.T) {
+	t.Run("function whose body is cut", func(t *testing.T) {
+		u := parseFixture(t, "hunk_cut_body.c")
+		f := findFunc(t, u, "raw_ioctl")
+		if !f.Definition || !f.Static || f.Line != 1 || f.EndLine != 9 ||
+			f.Type.String() != "int (struct sock *, int, int *)" {
+			t.Errorf("got %+v (%s)", f, f.Type)
+		}
+		argp := findDecl(t, u, "raw_ioctl", "argp")
+		if argp.Kind != DeclLocal || argp.Type.Text != "void __user *" || argp.Line != 3 {
+			t.Errorf("argp: %+v", argp)
+		}
+		if len(u.Calls) != 2 || u.Calls[1].Func != "put_user" || u.Calls[1].InFunc != "raw_ioctl" ||
+			u.Calls[1].Line != 9 || u.Calls[1].Args[1].Cast == nil || u.Calls[1].Args[1].Cast.Text != "int __user *" {
+			t.Errorf("calls: %+v", u.Calls)
+		}
+		if len(u.Casts) != 2 || u.Casts[0].To.Text != "void __user *" || u.Casts[0].Expr.Ident != "karg" || u.Casts[0].InFunc != "raw_ioctl" {
+			t.Errorf("casts: %+v", u.Casts)
+		}
+	})
+
+	t.Run("closing brace then a function header", func(t *testing.T) {
+		u := parseFixture(t, "hunk_closing_brace.c")
+		if len(u.Funcs) != 1 {
+			t.Fatalf("functions %q, want raw_ioctl only", funcNames(u))
+		}
+		f := u.Funcs[0]
+		if f.Name != "raw_ioctl" || !f.Definition || f.Line != 3 || f.EndLine != 5 ||
+			f.Type.String() != "int (struct sock *, int, int *)" {
+			t.Errorf("got %+v", f)
+		}
+	})
+
+	t.Run("function tail then a whole function", func(t *testing.T) {
+		u := parseFixture(t, "hunk_tail_and_func.c")
+		type call struct {
+			fn, in string
+			line   int
+		}
+		var got []call
+		for _, c := range u.Calls {
+			got = append(got, call{c.Func, c.InFunc, c.Line})
+		}
+		want := []call{{"put_user", "", 1}, {"bar", "foo", 6}}
+		if !slices.Equal(got, want) {
+			t.Errorf("calls %v, want %v", got, want)
+		}
+		if f := findFunc(t, u, "foo"); !f.Definition || f.Line != 4 || f.EndLine != 7 {
+			t.Errorf("foo: %+v", f)
+		}
+	})
+
+	t.Run("initializer without its header", func(t *testing.T) {
+		u := parseFixture(t, "hunk_init_headless.c")
+		if len(u.Inits) != 1 {
+			t.Fatalf("%d initializers, want 1: %+v", len(u.Inits), u.Inits)
+		}
+		in := u.Inits[0]
+		if in.Struct != "" || in.Var != "" || in.Line != 1 {
+			t.Errorf("struct %q var %q line %d, want a headless Init at line 1", in.Struct, in.Var, in.Line)
+		}
+		type field struct {
+			member, value, ident string
+			line                 int
+		}
+		var got []field
+		for _, f := range in.Fields {
+			got = append(got, field{f.Member, f.Value, f.Ident, f.Line})
+		}
+		want := []field{
+			{"close", "raw_close", "raw_close", 1},
+			{"destroy", "raw_destroy", "raw_destroy", 2},
+			{"ioctl", "raw_ioctl", "raw_ioctl", 3},
+			{"compat_ioctl", "compat_raw_ioctl", "compat_raw_ioctl", 5},
+			{"init", "raw_sk_init", "raw_sk_init", 7},
+			{"h.raw_hash", "&raw_v4_hashinfo", "raw_v4_hashinfo", 8},
+			{"setsockopt", "(void *)raw_setsockopt", "raw_setsockopt", 9},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("fields\n got %v\nwant %v", got, want)
+		}
+		if f := findFunc(t, u, "raw_seq_show"); !f.Definition || f.Line != 13 {
+			t.Errorf("raw_seq_show after the initializer: %+v", f)
+		}
+	})
+
+	t.Run("lone prototype line", func(t *testing.T) {
+		u := parseFixture(t, "hunk_prototype.c")
+		if len(u.Funcs) != 1 {
+			t.Fatalf("functions %q", funcNames(u))
+		}
+		f := u.Funcs[0]
+		if f.Name != "udp_ioctl" || f.Definition || f.Line != 1 || f.EndLine != 1 ||
+			!slices.Equal(paramTexts(f.Type), []string{"sk: struct sock *", "cmd: int", "karg: int *"}) {
+			t.Errorf("got %+v", f)
+		}
+	})
+
+	t.Run("struct member without its struct", func(t *testing.T) {
+		u := parseFixture(t, "hunk_member.c")
+		if len(u.Structs) != 1 || u.Structs[0].Name != "" || len(u.Structs[0].Members) != 1 {
+			t.Fatalf("structs %+v, want one headless struct with one member", u.Structs)
+		}
+		s := u.Structs[0]
+		m := s.Members[0]
+		if s.Line != 1 || s.EndLine != 2 || m.Name != "ioctl" || m.Line != 1 || m.Func == nil ||
+			m.Func.String() != "int (struct sock *, int, int *)" || m.Type.Text != "int (*)(struct sock *, int, int *)" {
+			t.Errorf("got %+v", s)
+		}
+		if d := findDecl(t, u, "", "ioctl"); d.Kind != DeclMember {
+			t.Errorf("ioctl declared as %s, want member", d.Kind)
+		}
+		if len(u.Funcs) != 0 {
+			t.Errorf("a function pointer member is no function: %q", funcNames(u))
+		}
+	})
+
+	t.Run("body without its function", func(t *testing.T) {
+		u := parseFixture(t, "hunk_body.c")
+		if len(u.Funcs) != 0 {
+			t.Errorf("functions %q, want none", funcNames(u))
+		}
+		p := findDecl(t, u, "", "p")
+		if p.Kind != DeclLocal || p.Type.Text != "int __user *" || !p.Type.User() || p.Line != 2 {
+			t.Errorf("p: %+v", p)
+		}
+		var names []string
+		for _, c := range u.Calls {
+			names = append(names, c.Func)
+			if c.InFunc != "" {
+				t.Errorf("%s: InFunc %q, want unknown", c.Func, c.InFunc)
+			}
+		}
+		if want := []string{"copy_from_user", "put_user", "ipmr_ioctl"}; !slices.Equal(names, want) {
+			t.Errorf("calls %q, want %q", names, want)
+		}
+		if len(u.Casts) != 2 || u.Casts[1].To.Text != "void __force *" || u.Casts[1].Line != 7 {
+			t.Errorf("casts %+v", u.Casts)
+		}
+	})
+}
+
+func TestParseNeverPanicsOnBrokenInput(t *testing.T) {
+	for _, tc := range []struct{ name, src string }{
+		{"empty", ""},
+		{"lone brace", "}"},
+		{"unterminated comment", "/* int f(void);"},
+		{"unterminated string", "static char *s = \"abc"},
+		{"unterminated define", "#define X \\"},
+		{"syscall without args", "SYSCALL_DEFINE3(\n"},
+		{"syscall odd args", "SYSCALL_DEFINE1(x, int)\n{\n}\n"},
+		{"attribute open", "int f(void) __attribute__((("},
+		{"designator only", "\t.\n\t.x =\n"},
+		{"nested headless", "\t.ops = {\n\t\t.ioctl = f,\n"},
+		{"binary", "\x00\xff\xfe int (*)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if _, err := Parse([]byte(tc.src)); err != nil {
+				t.Errorf("Parse: %v", err)
+			}
+		})
+	}
+}

@@ -1,0 +1,70 @@
+package cfront
+
+import (
+	"bytes"
+	"errors"
+	"testing"
+	"time"
+)
+
+// FuzzParse feeds hunk-like C to Parse: it must not fail internally, must
+// finish in bounded time and must report lines inside the input.
+func FuzzParse(f *testing.F) {
+	for _, name := range []string{
+		"hunk_body.c", "hunk_closing_brace.c", "hunk_cut_body.c", "hunk_init_headless.c",
+		"hunk_member.c", "hunk_prototype.c", "hunk_tail_and_func.c",
+	} {
+		f.Add(fixture(f, name))
+	}
+	for _, s := range []string{
+		"SYSCALL_DEFINE3(ioctl, unsigned int, fd, unsigned int, cmd, unsigned long, arg)\n{\n",
+		"static const struct proto_ops x = {\n#ifdef CONFIG_COMPAT\n\t.compat_ioctl = f,\n#endif\n",
+		"\t.ops = {\n\t\t.ioctl = (void *)&f,\n\t},\n};\n",
+		"int __attribute__((unused)) f(int (*cb)(void __user *), ...) __acquires(x);\n",
+		"\treturn put_user(x, (int __user *)arg);\n}\n",
+	} {
+		f.Add([]byte(s))
+	}
+	p := NewParser()
+	defer p.Close()
+	f.Fuzz(func(t *testing.T, src []byte) {
+		start := time.Now()
+		u, err := p.Parse(t.Context(), src)
+		if d := time.Since(start); d > ParseTimeout+ParseTimeoutPerMiB+5*time.Second {
+			t.Fatalf("Parse took %v", d)
+		}
+		if errors.Is(err, errInternal) {
+			t.Fatalf("Parse: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		lines := bytes.Count(src, []byte("\n")) + 1
+		check := func(what string, l int) {
+			if l < 1 || l > lines {
+				t.Fatalf("%s at line %d of a %d-line input", what, l, lines)
+			}
+		}
+		for _, fn := range u.Funcs {
+			check("function "+fn.Name, fn.Line)
+			check("end of function "+fn.Name, fn.EndLine)
+			if fn.EndLine < fn.Line {
+				t.Fatalf("function %s ends at %d before its line %d", fn.Name, fn.EndLine, fn.Line)
+			}
+		}
+		for _, in := range u.Inits {
+			for _, fd := range in.Fields {
+				check("field "+fd.Member, fd.Line)
+			}
+		}
+		for _, c := range u.Calls {
+			check("call "+c.Func, c.Line)
+		}
+		for _, c := range u.Casts {
+			check("cast", c.Line)
+		}
+		for _, d := range u.Decls {
+			check("declaration "+d.Name, d.Line)
+		}
+	})
+}

@@ -1,0 +1,311 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"sort"
+	"strings"
+
+	"github.com/patchbot/patchbot/bot"
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/internal/progress"
+	"github.com/patchbot/patchbot/mail"
+	"github.com/patchbot/patchbot/report"
+)
+
+const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml          # the [imap] mailbox
+  patchbot triage -config bot.toml --mailbox netdev --mark  # label the mails
+  patchbot triage ~/Mail/netdev.mbox                        # an mbox file
+  patchbot triage ~/Maildir/.lists.netdev/ --html out.html  # a maildir, as a page
+  patchbot triage --json thread.mbox | jq '.series[0]'
+
+Order: series with errors first (most errors first), then with warnings,
+then incomplete series (patches missing, so the review saw only part),
+then clean ones; superseded series (a newer version was posted) come last
+whatever they hold. Within each group the newest series comes first.
+
+--mark stores IMAP keywords on the cover letter and patches of each series:
+$patchbot-findings or $patchbot-clean (the other one is removed). Nothing
+else changes: no \Seen, no move. Filter on them in your mail client.
+
+Exit status: 0 when the triage ran (whatever it found), 2 on a usage error
+or when nothing could be read.`
+
+// triageOptions are the flags of `patchbot triage`.
+type triageOptions struct {
+	configPath string
+	mailbox    string
+	tree       string
+	jsonOut    bool
+	htmlPath   string
+	noColor    bool
+	mark       bool
+	width      int
+}
+
+func runTriage(ctx context.Context, args []string, std stdio) int {
+	var opt triageOptions
+	fs := newFlagSet("triage", "[options] [-config FILE | PATH...]", triageExamples, std.err)
+	fs.StringVar(&opt.configPath, "config", "", "read the [imap] mailbox of the patchbot config `FILE` (the one watch uses)")
+	fs.StringVar(&opt.mailbox, "mailbox", "", "triage `NAME` instead of the config's [imap] mailbox")
+	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (default: [checks] tree of the config)")
+	fs.BoolVar(&opt.jsonOut, "json", false, "print JSON instead of the table (same fields)")
+	fs.StringVar(&opt.htmlPath, "html", "", "also write a self-contained HTML page to `FILE`")
+	fs.BoolVar(&opt.noColor, "no-color", false, "no colours in the table (they are only used on a terminal anyway; NO_COLOR is honoured too)")
+	fs.BoolVar(&opt.mark, "mark", false, "set IMAP keywords $patchbot-findings / $patchbot-clean on the series' mails (IMAP only)")
+	fs.IntVar(&opt.width, "width", 100, "fit the table into `N` columns")
+	paths, err := parseInterleaved(fs, args)
+	if err != nil {
+		if err == flag.ErrHelp {
+			return exitClean
+		}
+		return exitUsage
+	}
+	if (opt.configPath == "") == (len(paths) == 0) {
+		fs.Usage()
+		return reportUsage(std.err, usageError{"give either -config FILE (an IMAP mailbox) or PATH... (mbox, maildir, directory)"})
+	}
+	if opt.mark && opt.configPath == "" {
+		return reportUsage(std.err, usageError{"--mark labels mails on an IMAP server: use it with -config FILE"})
+	}
+	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+
+	var (
+		in       triageInput
+		cfg      *config.Config
+		imapConf mail.IMAPConfig
+	)
+	if opt.configPath != "" {
+		cfg, err = config.Load(opt.configPath)
+		if err != nil {
+			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+			return exitUsage
+		}
+		imapConf, err = triageIMAPConfig(ctx, cfg, opt.mailbox)
+		if err != nil {
+			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+			return exitUsage
+		}
+		in, err = readTriageIMAP(ctx, imapConf, std.err)
+	} else {
+		in, err = readTriagePaths(ctx, paths, std, log)
+	}
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	if in.read == 0 {
+		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read")
+		return exitUsage
+	}
+
+	topt := bot.TriageOptions{
+		Tree: opt.tree,
+		Log:  log,
+		Note: func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) },
+	}
+	if cfg != nil {
+		if topt.Tree == "" {
+			topt.Tree = cfg.Checks.Tree
+		}
+		for _, r := range cfg.Checks.Rules {
+			topt.Rules = append(topt.Rules, checks.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New})
+		}
+	}
+	bar := progress.New(std.err, "reviewing series", 0)
+	topt.Progress = func(done, total int) {
+		bar.SetTotal(int64(total))
+		bar.Set(int64(done))
+	}
+	t, errs := bot.Triage(ctx, in.msgs, topt)
+	bar.Done()
+	for _, err := range errs {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+	}
+	if ctx.Err() != nil {
+		return exitUsage
+	}
+	t.Mails = in.read
+
+	if err := writeTriage(std, t, opt); err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	if opt.htmlPath != "" {
+		if err := writeTriageHTML(opt.htmlPath, t, in.source); err != nil {
+			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+			return exitUsage
+		}
+	}
+	if opt.mark {
+		if err := markTriage(ctx, imapConf, in, t, std.err); err != nil {
+			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+			return exitUsage
+		}
+	}
+	return exitClean
+}
+
+// triageInput is the mail triage read, and where each mail lives on the
+// IMAP server (for --mark).
+type triageInput struct {
+	msgs []*mail.Message
+	// read counts the mails read, usable or not.
+	read int
+	// uids maps a Message-ID to its UIDs (IMAP only).
+	uids        map[string][]uint32
+	uidValidity uint32
+	source      string
+}
+
+// triageIMAPConfig turns the config's [imap] table into the mail
+// package's IMAPConfig, with the password resolved.
+func triageIMAPConfig(ctx context.Context, cfg *config.Config, mailbox string) (mail.IMAPConfig, error) {
+	if cfg.IMAP.Addr == "" {
+		return mail.IMAPConfig{}, fmt.Errorf("%s: [imap] addr is not set: triage needs the IMAP server to read", cfg.Path)
+	}
+	pw, err := cfg.Secret(ctx, config.SecretIMAP)
+	if err != nil {
+		return mail.IMAPConfig{}, err
+	}
+	c := mail.IMAPConfig{
+		Addr:     cfg.IMAP.Addr,
+		TLS:      cfg.IMAP.TLS,
+		Username: cfg.IMAP.Username,
+		Password: pw,
+		Mailbox:  cfg.IMAP.Mailbox,
+		ReadOnly: cfg.IMAP.ReadOnly,
+	}
+	if mailbox != "" {
+		c.Mailbox = mailbox
+	}
+	return c, nil
+}
+
+func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (triageInput, error) {
+	mbox := cfg.Mailbox
+	if mbox == "" {
+		mbox = "INBOX"
+	}
+	in := triageInput{uids: map[string][]uint32{}, source: "imap://" + cfg.Addr + "/" + mbox}
+	bar := progress.New(errw, "fetching mail", 0)
+	validity, err := mail.ReadIMAPMailbox(ctx, cfg, func(done, total int) {
+		bar.SetTotal(int64(total))
+		bar.Set(int64(done))
+	}, func(uid uint32, raw []byte) error {
+		in.read++
+		m, perr := mail.Parse(raw, fmt.Sprintf("imap:%d", uid))
+		if m == nil {
+			fmt.Fprintf(errw, "patchbot: %v\n", perr)
+			return nil
+		}
+		in.msgs = append(in.msgs, m)
+		if m.MessageID != "" {
+			in.uids[m.MessageID] = append(in.uids[m.MessageID], uid)
+		}
+		return nil
+	})
+	bar.Done()
+	if err != nil {
+		return in, fmt.Errorf("read %s: %w", in.source, err)
+	}
+	in.uidValidity = validity
+	return in, nil
+}
+
+func readTriagePaths(ctx context.Context, paths []string, std stdio, log *slog.Logger) (triageInput, error) {
+	in := triageInput{source: strings.Join(paths, " ")}
+	bar := progress.New(std.err, "reading mail", 0)
+	r := &mail.Reader{Stdin: std.in, Log: log}
+	errs, err := r.ReadPaths(ctx, paths, func(m *mail.Message) error {
+		in.msgs = append(in.msgs, m)
+		bar.Add(1)
+		return nil
+	})
+	bar.Done()
+	unusable := 0
+	for _, e := range errs {
+		var re *mail.ReadError
+		if errors.As(e, &re) {
+			unusable++
+		}
+		fmt.Fprintf(std.err, "patchbot: %v\n", e)
+	}
+	// A warning (the mail was still read) and an unusable mail both come
+	// as a ReadError; only count what was not delivered.
+	in.read = len(in.msgs) + max(0, unusable-countWarned(in.msgs, errs))
+	return in, err
+}
+
+// countWarned counts the ReadErrors that name a mail which was still read.
+func countWarned(msgs []*mail.Message, errs []error) int {
+	bySource := make(map[string]bool, len(msgs))
+	for _, m := range msgs {
+		bySource[m.Source] = true
+	}
+	n := 0
+	for _, e := range errs {
+		var re *mail.ReadError
+		if errors.As(e, &re) && bySource[re.Source] {
+			n++
+		}
+	}
+	return n
+}
+
+func writeTriage(std stdio, t *report.Triage, opt triageOptions) error {
+	if opt.jsonOut {
+		return report.WriteTriageJSON(std.out, t)
+	}
+	color := !opt.noColor && os.Getenv("NO_COLOR") == ""
+	if f, ok := std.out.(*os.File); !ok || !progress.IsTerminal(f) {
+		color = false
+	}
+	return report.WriteTable(std.out, t, report.TableOptions{Width: opt.width, Color: color})
+}
+
+func writeTriageHTML(path string, t *report.Triage, source string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write HTML page: %w", err)
+	}
+	if err := report.WriteHTML(f, t, report.HTMLOptions{Source: source}); err != nil {
+		_ = f.Close()
+		return fmt.Errorf("write HTML page %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write HTML page %s: %w", path, err)
+	}
+	return nil
+}
+
+// markTriage labels every series' mails with $patchbot-findings or
+// $patchbot-clean.
+func markTriage(ctx context.Context, cfg mail.IMAPConfig, in triageInput, t *report.Triage, errw io.Writer) error {
+	marks := map[string][]uint32{}
+	for _, it := range t.Items {
+		kw := mail.IMAPKeywordClean
+		if len(it.Result.Findings) > 0 {
+			kw = mail.IMAPKeywordFindings
+		}
+		for _, id := range it.MessageIDs {
+			marks[kw] = append(marks[kw], in.uids[id]...)
+		}
+	}
+	for kw := range marks {
+		sort.Slice(marks[kw], func(i, j int) bool { return marks[kw][i] < marks[kw][j] })
+	}
+	if err := mail.MarkIMAP(ctx, cfg, in.uidValidity, marks); err != nil {
+		return err
+	}
+	fmt.Fprintf(errw, "patchbot: marked %d mails %s and %d mails %s\n",
+		len(marks[mail.IMAPKeywordFindings]), mail.IMAPKeywordFindings,
+		len(marks[mail.IMAPKeywordClean]), mail.IMAPKeywordClean)
+	return nil
+}

@@ -1,0 +1,43 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/patchbot/patchbot/bot"
+	"github.com/patchbot/patchbot/config"
+)
+
+const watchExamples = `  patchbot watch -config /etc/patchbot/patchbot.toml
+  IMAP_PASSWORD=... patchbot watch -config patchbot.toml   # password_env = "IMAP_PASSWORD"`
+
+// runWatch runs the list bot: IMAP in, reviews out, until SIGINT/SIGTERM.
+func runWatch(ctx context.Context, args []string, std stdio) int {
+	fs := newFlagSet("watch", "-config FILE", watchExamples, std.err)
+	path := fs.String("config", "", "configuration `FILE` (TOML); secrets come from password_env or password_file")
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return exitClean
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		return reportUsage(std.err, usageError{fmt.Sprintf("watch takes no arguments (got %q); give the config with -config FILE", fs.Arg(0))})
+	}
+	if *path == "" {
+		fs.Usage()
+		return reportUsage(std.err, usageError{"watch needs a configuration: -config FILE (try `patchbot demo` to see the bot without one)"})
+	}
+	cfg, err := config.Load(*path)
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	log := bot.NewLogger(std.err, cfg.Log)
+	if err := bot.Watch(ctx, cfg, bot.WatchOptions{Log: log}); err != nil {
+		log.Error("patchbot watch failed", "err", err)
+		return exitUsage
+	}
+	return exitClean
+}

@@ -1,0 +1,344 @@
+package report
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/series"
+)
+
+// ReplyWidth is the column prose in a reply body is wrapped at, as kernel
+// mail etiquette (Documentation/process/email-clients.rst) expects.
+const ReplyWidth = 72
+
+// ReplyInput is everything a review reply says: the series, the findings
+// of this review and, for a new version of a series the bot reviewed
+// before, what changed since.
+type ReplyInput struct {
+	Series *series.Series
+	// Findings are the findings of this review, sorted (SortFindings).
+	Findings []checks.Finding
+	// Previous is the version compared with (0 when this is the first the
+	// bot reviewed); Still holds the fingerprints (Fingerprint) of the
+	// findings that were already there, Fixed describes the previous
+	// findings that are gone (FingerprintLabel of each).
+	Previous int
+	Still    map[string]bool
+	Fixed    []string
+	// Grace is how long the bot waited for the missing patches of an
+	// incomplete series; it is named in the reply.
+	Grace string
+	// ReportedBy is the bot's address as it should appear in a
+	// Reported-by tag ("patchbot <bot@example.org>"); no tag when empty.
+	ReportedBy string
+	// Tree says the review used a kernel tree: the reproduction command
+	// then carries --tree.
+	Tree bool
+}
+
+// ReplyBody renders the body of a review reply: a greeting, what was
+// reviewed (and what is missing), each finding bottom-posted under the
+// lines it is about with their file:line, the findings fixed since the
+// previous version, and a Reported-by tag quoted with "| " so that b4
+// and patchwork do not collect it. Prose is wrapped at ReplyWidth; quotes
+// and locations are never broken.
+func ReplyBody(in ReplyInput) string {
+	s := in.Series
+	var b strings.Builder
+	name := firstName(s.Author.Name)
+	if name == "" {
+		b.WriteString("Hello,\n\n")
+	} else {
+		fmt.Fprintf(&b, "Hi %s,\n\n", name)
+	}
+	fmt.Fprintf(&b, "patchbot reviewed %s, %s.\n", seriesLabel(s), strings.TrimPrefix(Completeness(s), "complete, "))
+	if !s.Complete && len(s.Missing) > 0 {
+		wait := ""
+		if in.Grace != "" {
+			wait = " within " + in.Grace
+		}
+		fmt.Fprintf(&b, "Patch%s did not arrive%s, so this review covers only the patches that did; findings that depend on the missing patches may be absent or wrong.\n",
+			missingList(s), wait)
+	}
+	b.WriteByte('\n')
+
+	if in.Previous > 0 {
+		newN := 0
+		for _, f := range in.Findings {
+			if !in.Still[Fingerprint(f)] {
+				newN++
+			}
+		}
+		fmt.Fprintf(&b, "Compared with v%d: %s, %s, %s.\n\n", in.Previous,
+			plural(newN, "new finding", "new findings"),
+			plural(len(in.Findings)-newN, "still present", "still present"),
+			plural(len(in.Fixed), "fixed", "fixed"))
+	}
+	switch len(in.Findings) {
+	case 0:
+		b.WriteString("No problems found by the checks patchbot runs (dropped __user, callback signatures, unconverted callback implementers).\n\n")
+	case 1:
+		b.WriteString("It found the following problem:\n\n")
+	default:
+		fmt.Fprintf(&b, "It found the following %d problems:\n\n", len(in.Findings))
+	}
+	for i, f := range in.Findings {
+		writeReplyFinding(&b, s, f, in.Previous > 0 && in.Still[Fingerprint(f)], in.Previous)
+		if i < len(in.Findings)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	if len(in.Fixed) > 0 {
+		if len(in.Findings) > 0 {
+			b.WriteByte('\n')
+		}
+		fmt.Fprintf(&b, "Fixed since v%d:\n", in.Previous)
+		for _, l := range in.Fixed {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	if len(in.Findings) > 0 && in.ReportedBy != "" {
+		what := "this"
+		if len(in.Findings) > 1 {
+			what = "these"
+		}
+		fmt.Fprintf(&b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
+		b.WriteString(strings.TrimRight(quoteTrailers([]string{"Reported-by: " + in.ReportedBy}), "\n") + "\n")
+	}
+	return wrapReply(b.String())
+}
+
+// ReplySignature is the text after the "-- " line of a reply: how to
+// reproduce the review locally with the exact patchbot command.
+func ReplySignature(msgid string, tree bool) string {
+	cmd := "patchbot check -"
+	if tree {
+		cmd = "patchbot check --tree /path/to/linux -"
+	}
+	return "patchbot: kernel patch review bot. To reproduce locally:\n" +
+		"    b4 am -o - '" + strings.ReplaceAll(msgid, "'", "") + "' | " + cmd
+}
+
+// Fingerprint identifies a finding across versions of a series: check,
+// file, symbol and message, with line numbers taken out, since a new
+// version that moves code around has not fixed anything.
+func Fingerprint(f checks.Finding) string {
+	return f.Check + "\x1f" + f.File + "\x1f" + f.Symbol + "\x1f" + lineNumbers.ReplaceAllString(f.Message, "$1")
+}
+
+// FingerprintLabel renders a fingerprint for people: "[check] file:
+// symbol: message".
+func FingerprintLabel(fp string) string {
+	parts := strings.SplitN(fp, "\x1f", 4)
+	if len(parts) != 4 {
+		return fp
+	}
+	label := "[" + parts[0] + "] " + parts[1]
+	if parts[2] != "" {
+		label += ": " + parts[2]
+	}
+	return label
+}
+
+// lineNumbers matches what makes a message mention a line: "line 12",
+// ":34". The capture keeps the text before the number.
+var lineNumbers = regexp.MustCompile(`(\bline |:)\d+`)
+
+// writeReplyFinding writes one finding, bottom-posted: where it is, the
+// quoted lines, then the diagnosis and why.
+func writeReplyFinding(b *strings.Builder, s *series.Series, f checks.Finding, still bool, prev int) {
+	if where := patchLabel(s, f.MessageID); where != "" {
+		fmt.Fprintf(b, "In %s:\n\n", where)
+	}
+	if q := quoteFinding(f); q != "" {
+		b.WriteString(q)
+		b.WriteByte('\n')
+	}
+	b.WriteString(GCCLine(f) + "\n")
+	if still {
+		fmt.Fprintf(b, "(already reported on v%d)\n", prev)
+	}
+	if f.Explanation != "" {
+		b.WriteString("\n" + f.Explanation + "\n")
+	}
+	if f.Suggestion != "" {
+		b.WriteString("\nSuggested fix: " + f.Suggestion + "\n")
+	}
+}
+
+// quoteLine is "[+- ]file:line: text", the form checks give Quote lines.
+var quoteLine = regexp.MustCompile(`^([+ -]?)([^\s:]+):(\d+): ?(.*)$`)
+
+// quoteFinding renders the quoted lines of f as "> " lines under a
+// "file:line:" heading each time the location jumps, the way a reviewer
+// quotes the hunk they answer.
+func quoteFinding(f checks.Finding) string {
+	var b strings.Builder
+	lastFile, lastLine := "", 0
+	for _, q := range f.Quote {
+		q = sanitizeQuote(q)
+		m := quoteLine.FindStringSubmatch(q)
+		if m == nil {
+			b.WriteString(strings.TrimRight("> "+q, " \t") + "\n")
+			continue
+		}
+		op, file, text := m[1], m[2], m[4]
+		line, _ := strconv.Atoi(m[3])
+		if file != lastFile || (line != lastLine && line != lastLine+1) {
+			fmt.Fprintf(&b, "%s:%d:\n", file, line)
+		}
+		lastFile, lastLine = file, line
+		b.WriteString(strings.TrimRight("> "+op+text, " \t") + "\n")
+	}
+	return b.String()
+}
+
+// sanitizeQuote keeps a quoted line on one line and free of control
+// characters other than tabs (it comes from a stranger's mail).
+func sanitizeQuote(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	return strings.Map(func(r rune) rune {
+		if r == '\t' {
+			return r
+		}
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, s)
+}
+
+// quoteTrailers prefixes tag lines with "| " so that tools which collect
+// trailers from replies (b4, patchwork) do not apply them to the patch.
+func quoteTrailers(lines []string) string {
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString("| " + l + "\n")
+	}
+	return b.String()
+}
+
+// wrapReply wraps the prose of a body and quotes any line that would
+// otherwise read as a trailer, so that a finding message or an
+// explanation can never smuggle a tag in.
+func wrapReply(body string) string {
+	lines := strings.Split(body, "\n")
+	for i, l := range lines {
+		if trailerLike.MatchString(l) {
+			lines[i] = "| " + l
+		}
+	}
+	return wrapPreservingQuotes(strings.Join(lines, "\n"))
+}
+
+// trailerLike matches a line b4 would take for a trailer.
+var trailerLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*-(?:by|to):\s|^(?:Fixes|Closes|Link|Cc):\s`)
+
+func wrapPreservingQuotes(s string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		// Quotes, tags and gcc-style diagnostics stay whole: people grep
+		// and paste them, editors jump to their file:line.
+		if utf8.RuneCountInString(l) <= ReplyWidth || strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l) {
+			out = append(out, l)
+			continue
+		}
+		out = append(out, wrapWords(l))
+	}
+	return strings.Join(out, "\n")
+}
+
+var gccLocation = regexp.MustCompile(`^[\w./+-]+:\d+:`)
+
+// wrapWords wraps one long prose line at spaces.
+func wrapWords(l string) string {
+	words := strings.Fields(l)
+	var lines []string
+	cur := ""
+	for _, w := range words {
+		switch {
+		case cur == "":
+			cur = w
+		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= ReplyWidth:
+			cur += " " + w
+		default:
+			lines = append(lines, cur)
+			cur = w
+		}
+	}
+	if cur != "" {
+		lines = append(lines, cur)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// seriesLabel names a series the way maintainers refer to one:
+// "[PATCH net-next v2 0/3] title".
+func seriesLabel(s *series.Series) string {
+	subj := ""
+	switch {
+	case s.Cover != nil:
+		subj = s.Cover.Subject
+	case len(s.Patches) > 0 && s.Patches[0].Msg != nil:
+		subj = s.Patches[0].Msg.Subject
+	}
+	if subj == "" {
+		subj = s.Title
+	}
+	return "\"" + sanitizeQuote(subj) + "\""
+}
+
+// patchLabel says which mail of s holds msgid: "patch 2/3 (\"title\")",
+// "the cover letter", or "" when it is not in s.
+func patchLabel(s *series.Series, msgid string) string {
+	if msgid == "" {
+		return ""
+	}
+	if s.Cover != nil && s.Cover.MessageID == msgid {
+		return "the series as a whole"
+	}
+	for _, p := range s.Patches {
+		if p.Msg != nil && p.Msg.MessageID == msgid {
+			return fmt.Sprintf("patch %d/%d (%q)", p.Index, max(p.Total, 1), sanitizeQuote(p.Subject.Title))
+		}
+	}
+	return ""
+}
+
+func missingList(s *series.Series) string {
+	parts := make([]string, len(s.Missing))
+	for i, m := range s.Missing {
+		parts[i] = fmt.Sprintf("%d/%d", m, s.Total)
+	}
+	if len(parts) > 1 {
+		return "es " + strings.Join(parts[:len(parts)-1], ", ") + " and " + parts[len(parts)-1]
+	}
+	return " " + parts[0]
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
+}
+
+// firstName is the first word of a display name, for the greeting; ""
+// when the name is empty or looks like an address.
+func firstName(name string) string {
+	name = sanitizeQuote(strings.TrimSpace(name))
+	if name == "" || strings.ContainsAny(name, "@<>") {
+		return ""
+	}
+	if i := strings.IndexByte(name, ','); i > 0 {
+		// "Last, First"
+		if rest := strings.Fields(name[i+1:]); len(rest) > 0 {
+			return rest[0]
+		}
+	}
+	return strings.Fields(name)[0]
+}

@@ -1,0 +1,2 @@
+	int			(*ioctl)(struct sock *sk, int cmd,
+					 int *karg);

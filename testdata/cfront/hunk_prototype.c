@@ -1,0 +1,1 @@
+int udp_ioctl(struct sock *sk, int cmd, int *karg);
