@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -229,12 +230,18 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		return err
 	}
 	if !isCandidate(m) || p.isOwn(m) {
-		return p.store.SetMessageStatus(ctx, m.MessageID, MessageDone)
+		// Conversation and the bot's own mail stay "spooled": one store
+		// transaction (one fsync) per mail is what replaying a busy list
+		// can afford, and Restore passes over them by the same test.
+		return nil
 	}
 	arrived := p.opts.Now()
 	if seen {
 		arrived = rec.FirstSeen
 	}
+	// The raw bytes are in the spool; the pool needs the decoded mail
+	// only, and a busy list keeps many mails waiting.
+	m.Raw = nil
 	p.pool.add(m, arrived)
 	log.Debug("mail pending", "subject", m.Subject)
 	return nil
@@ -283,11 +290,12 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 			env.Tree = x
 		}
 	}
-	for _, s := range d.ready {
+	reviews := p.reviewAll(ctx, d.ready, env)
+	for i, s := range d.ready {
 		if err := ctx.Err(); err != nil {
 			return d.next, err
 		}
-		retry, err := p.handle(ctx, s, env)
+		retry, err := p.handle(ctx, s, reviews[i])
 		if err != nil {
 			return d.next, err
 		}
@@ -298,14 +306,66 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	return d.next, nil
 }
 
-// handle reviews one due series and replies; a non-zero retry says a
-// rate limit held the reply back until then. Errors are the store's.
-func (p *Pipeline) handle(ctx context.Context, s *series.Series, env *checks.Env) (retry time.Time, err error) {
-	key := SeriesKey(s.ID, s.Version)
-	log := p.log.With("series", key, "title", s.Title)
+// review is what the checks made of one series.
+type review struct {
+	findings []checks.Finding
+	errs     []error
+	// panicked holds what a check panicked with, and where.
+	panicked any
+	stack    string
+}
+
+// reviewAll runs the checks on the series in parallel, one worker per
+// processor: checks are pure functions of a series and the read-only
+// tree, and a replay hands over hundreds of series at once.
+func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *checks.Env) []review {
+	out := make([]review, len(ss))
+	next := make(chan int)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ss)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				out[i] = reviewOne(ctx, ss[i], env)
+			}
+		}()
+	}
+	for i := range ss {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func reviewOne(ctx context.Context, s *series.Series, env *checks.Env) (rv review) {
 	defer func() {
 		if r := recover(); r != nil {
-			log.Error("series crashed the review; its mail stays in the spool", "panic", r, "stack", string(debug.Stack()))
+			rv = review{panicked: r, stack: string(debug.Stack())}
+		}
+	}()
+	results, errs := Review(ctx, []*series.Series{s}, env)
+	rv.errs = errs
+	if len(results) == 1 {
+		rv.findings = results[0].Findings
+	}
+	return rv
+}
+
+// handle answers one reviewed series; a non-zero retry says a rate limit
+// held the reply back until then. Errors are the store's.
+func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review) (retry time.Time, err error) {
+	key := SeriesKey(s.ID, s.Version)
+	log := p.log.With("series", key, "title", s.Title)
+	if rv.panicked != nil {
+		log.Error("series crashed the review; its mail stays in the spool", "panic", rv.panicked, "stack", rv.stack)
+		p.stats.Failed++
+		return time.Time{}, p.finish(ctx, s)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			log.Error("series crashed the reply; its mail stays in the spool", "panic", r, "stack", string(debug.Stack()))
 			p.stats.Failed++
 			err = p.finish(ctx, s)
 		}
@@ -323,14 +383,10 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, env *checks.Env
 		return time.Time{}, p.finish(ctx, s)
 	}
 
-	results, errs := Review(ctx, []*series.Series{s}, env)
-	for _, e := range errs {
+	for _, e := range rv.errs {
 		log.Error("check failed", "err", e)
 	}
-	var findings []checks.Finding
-	if len(results) == 1 {
-		findings = p.enabled(results[0].Findings)
-	}
+	findings := p.enabled(rv.findings)
 	p.stats.SeriesReviewed++
 	fps := make([]string, len(findings))
 	for i, f := range findings {

@@ -170,7 +170,7 @@ func TestWatchIgnoresRepliesPullsOwnMailAndCleanSeries(t *testing.T) {
 
 func TestWatchSurvivesMalformedMailAndNoHeaderInjection(t *testing.T) {
 	srv := imaptest.Start(t)
-	b := newTestBot(t, srv.Addr, srv.User, srv.Password, 0)
+	b := newTestBot(t, srv.Addr, srv.User, srv.Password, time.Minute)
 	patch := demoSeries(t, "2-dropped-user")[0]
 	hostile := regexp.MustCompile(`(?m)^Subject: .*$`).ReplaceAll(patch,
 		[]byte("Subject: =?utf-8?q?[PATCH]_evil=0D=0ABcc:_victim@example.org=0D=0AX-Injected:_yes?="))
@@ -204,7 +204,8 @@ func TestWatchSurvivesMalformedMailAndNoHeaderInjection(t *testing.T) {
 		}
 	}()
 	got := b.waitReplies(2)
-	b.waitMails(total)
+	// Mails without a diff wait out their grace window in the pool.
+	waitFor(t, 20*time.Second, func() bool { return b.pipe.Stats().Mails >= total }, func() string { return "not every mail was read" })
 	b.stop()
 	if len(got) != 2 {
 		t.Fatalf("%d replies, want 2 (hostile patch, good series)", len(got))

@@ -16,7 +16,9 @@ const CallbackSignatureID = "callback-signature"
 // member in a struct initializer (or a bound function whose signature the
 // patch changes) has a definition and prototypes whose type is the
 // member's, and that prototypes and definitions the patch changes agree.
-// Members under a conversion rule are left to unconverted-implementer.
+// Implementers of a member under a conversion rule that the series leaves
+// alone are left to unconverted-implementer; those it retypes wrongly are
+// reported here.
 type CallbackSignature struct{}
 
 // ID returns "callback-signature".
@@ -44,7 +46,7 @@ func (c CallbackSignature) run(m *model) ([]Finding, error) {
 			if skip[b.Func] || reported[b.Func+"|"+b.Struct+"."+b.Member] {
 				continue
 			}
-			if _, ruled := m.ruleFor(b.Struct, b.Member); ruled {
+			if _, ruled := m.ruleFor(b.Struct, b.Member); ruled && !m.typeChanged(k, b.Func) {
 				continue
 			}
 			if f, ok := m.checkBinding(k, b); ok {

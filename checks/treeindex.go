@@ -70,7 +70,7 @@ type IndexedStruct struct {
 // "raw_prot", Member "ioctl", Func "raw_ioctl".
 type Binding struct {
 	Struct, Var, Member, Func, File string
-	Line                          int
+	Line                            int
 }
 
 // fileSummary is what the index keeps of one parsed file; it is what the

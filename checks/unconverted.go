@@ -184,7 +184,11 @@ func (m *model) declaratorQuote(fs funcSite) []string {
 	return q
 }
 
-// unconverted returns the implementers the check reports for rule r.
+// unconverted returns the implementers the check reports for rule r: those
+// still on the old type, and those not matching the new type that the
+// series left alone. An implementer the series retyped to a third type is
+// callback-signature's to report: the author did convert it, and needs to
+// hear what its type should be.
 func (m *model) unconverted(r Rule) []Implementer {
 	want, err := cfront.ParseFuncType(r.New)
 	var out []Implementer
@@ -192,9 +196,23 @@ func (m *model) unconverted(r Rule) []Implementer {
 		if im.Type == r.New || err == nil && gccCompatible(im.fn, want) {
 			continue
 		}
+		if im.Type != r.Old && m.retypedBySeries(im.Func) {
+			continue
+		}
 		out = append(out, im)
 	}
 	return out
+}
+
+// retypedBySeries reports whether some patch of the series changes the
+// type of function name.
+func (m *model) retypedBySeries(name string) bool {
+	for k := range m.patches {
+		if m.typeChanged(k, name) {
+			return true
+		}
+	}
+	return false
 }
 
 // unconvertedFuncs is the set of functions the check reports, so that

@@ -54,11 +54,14 @@ var userArg = map[string]int{
 }
 
 // userMembers are kernel struct members declared __user that patches
-// assign through a struct whose type a fragment does not show
-// (include/uapi/linux/uio.h, include/linux/socket.h).
+// assign through a struct whose definition a fragment does not show
+// (include/uapi/linux/uio.h, include/linux/socket.h). The value is the
+// struct the base of the access must be declared as, "" when the member
+// name is unique to its struct: iov_base is also struct kvec's member, a
+// plain kernel pointer.
 var userMembers = map[string]string{
 	"iov_base":         "struct iovec",
-	"msg_control_user": "struct msghdr",
+	"msg_control_user": "",
 }
 
 func (c DroppedUser) run(m *model) ([]Finding, error) {
@@ -502,7 +505,7 @@ func (m *model) userAssigns(k int, im *image) []Finding {
 			switch {
 			case strings.Contains(lhs, "->") || strings.Contains(lhs, "."):
 				mem := lastName.FindString(lhs)
-				if !m.userMember(k, mem) {
+				if !m.userMember(k, mem) || !m.memberBaseFits(k, im, l, lhs, mem) {
 					continue
 				}
 				target, expected = lhs, "__user pointer member "+mem
@@ -575,6 +578,48 @@ func (m *model) userMember(k int, name string) bool {
 	}
 	_, ok := userMembers[name]
 	return ok
+}
+
+// memberBase matches the variable an access such as "iov.iov_base",
+// "iov->iov_base" or "iov[i].iov_base" goes through.
+var memberBase = regexp.MustCompile(`^([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:->|\.)\s*[A-Za-z_]\w*$`)
+
+// memberBaseFits checks, for a well-known user member whose name other
+// structs share, that the access goes through a variable declared as the
+// struct that has the __user member. Members declared in the series, and
+// unique names, need no such check.
+func (m *model) memberBaseFits(k int, im *image, l int, lhs, mem string) bool {
+	st, known := userMembers[mem]
+	if !known || st == "" || m.declaredMember(k, mem) {
+		return true
+	}
+	mm := memberBase.FindStringSubmatch(lhs)
+	if mm == nil {
+		return false
+	}
+	ds := m.scopeDecls(k, im.File, im.enclosingLine(l), mm[1])
+	if len(ds) == 0 {
+		return false
+	}
+	for _, d := range ds {
+		if !strings.Contains(d.Type.Text, st) {
+			return false
+		}
+	}
+	return true
+}
+
+// declaredMember reports whether the series' post-image declares a member
+// of that name.
+func (m *model) declaredMember(k int, name string) bool {
+	for _, im := range m.view(k) {
+		for _, d := range im.unit.Decls {
+			if d.Kind == cfront.DeclMember && d.Name == name {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // derefWord finds "name->"; addressOnly then drops the ones under "&",

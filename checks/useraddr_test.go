@@ -70,6 +70,11 @@ func TestDroppedUser(t *testing.T) {
 		{"kernel-memory conversion, sockptr_t, iov_iter and __force stay silent without a tree", "good-user", false, nil},
 		{"kernel-memory conversion, sockptr_t, iov_iter and __force stay silent with the tree", "good-user", true, nil},
 		{"a series that only retypes callbacks has no __user defect", "conv", true, nil},
+		// iov_base is __user in struct iovec but a kernel pointer in
+		// struct kvec.
+		{"a kernel pointer stored in struct iovec's iov_base is reported, in struct kvec's not", "iov", false, []want{
+			{DroppedUserID, "net/foo/foo_iov.c", 11, "foo_send_user:iov.iov_base", "incorrect type in assignment (different address spaces): __user pointer member iov_base gets a plain 'void *'"},
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

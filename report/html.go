@@ -41,6 +41,7 @@ table.triage th, table.triage td { border-bottom: 1px solid #ddd; padding: .3em 
 table.triage th { background: #f3f3f3; position: sticky; top: 0; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 td.state { font-weight: 600; white-space: nowrap; }
+td.nowrap { white-space: nowrap; }
 tr.errors td.state { color: #b00020; }
 tr.warnings td.state, tr.incomplete td.state { color: #8a5a00; }
 tr.clean td.state { color: #1b7a2f; }
@@ -63,7 +64,7 @@ footer { color: #888; margin-top: 2em; font-size: .9em; }
 <table class="triage">
 <thead><tr><th>#</th><th>state</th>{{range .Checks}}<th title="{{.ID}}">{{.Abbrev}}</th>{{end}}<th>patches</th><th>version</th><th>date</th><th>author</th><th>title</th></tr></thead>
 <tbody>
-{{range .Rows}}<tr class="series {{.State}}" id="row-{{.Anchor}}"><td class="num">{{.Anchor}}</td><td class="state">{{.State}}</td>{{range .Counts}}<td class="num">{{if .}}{{.}}{{else}}-{{end}}</td>{{end}}<td>{{.Completeness}}</td><td>v{{.Version}}{{if .Newer}} (newer: <a href="{{.NewerURL}}">{{.Newer}}</a>){{end}}</td><td>{{.Date}}</td><td>{{.Author}}</td><td>{{if .Findings}}<a href="#{{.Anchor}}">{{.Title}}</a>{{else}}<a href="{{.URL}}">{{.Title}}</a>{{end}}</td></tr>
+{{range .Rows}}<tr class="series {{.State}}" id="row-{{.Anchor}}"><td class="num">{{.Anchor}}</td><td class="state">{{.State}}</td>{{range .Counts}}<td class="num">{{if .}}{{.}}{{else}}-{{end}}</td>{{end}}<td class="nowrap">{{.Completeness}}</td><td>v{{.Version}}{{if .Newer}} (newer: <a href="{{.NewerURL}}">{{.Newer}}</a>){{end}}</td><td class="nowrap">{{.Date}}</td><td>{{.Author}}</td><td>{{if .Findings}}<a href="#{{.Anchor}}">{{.Title}}</a>{{else}}<a href="{{.URL}}">{{.Title}}</a>{{end}}</td></tr>
 {{end}}</tbody>
 </table>
 <p class="meta">{{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c.Abbrev}} = {{$c.ID}}{{end}}</p>

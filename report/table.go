@@ -161,7 +161,7 @@ func WriteTable(w io.Writer, t *Triage, opt TableOptions) error {
 	if len(legend) > 0 {
 		ew.printf("\n%s\nvN< = a newer version of the series exists\n", strings.Join(legend, ", "))
 	}
-	ew.printf("%d series from %d mails (%d not patches): %s\n", len(t.Items), t.Mails, t.Skipped, stateCounts(t))
+	ew.printf("%d series from %d mails (%d not patches)\n%s\n", len(t.Items), t.Mails, t.Skipped, stateCounts(t))
 	return ew.err
 }
 

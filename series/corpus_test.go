@@ -72,7 +72,19 @@ func TestAssembleIouring(t *testing.T) {
 	for r, n := range reasons {
 		got["skipped: "+r] = n
 	}
-	want := map[string]int{}
+	// Established on the archive as stored (see the package report): 418
+	// series from 1,302 patches; 388 complete (the incomplete ones are
+	// mostly stable reviews and AUTOSEL batches of which only the io_uring
+	// patches were sent to the list, and series cross-posted in part);
+	// 156 have another version in the archive (by thread or by title and
+	// author). Of the 2,497 mails left out, 2,337 are replies.
+	want := map[string]int{
+		"mails": 3981, "series": 418, "complete": 388, "with versions": 156,
+		"with cover": 182, "patches": 1302, "skipped": 2497,
+		"skipped: reply": 2337, "skipped: not a patch subject": 57, "skipped: no diff": 50,
+		"skipped: pull request": 46, "skipped: duplicate Message-ID": 6,
+		"skipped: cover letter without any of its patches": 1,
+	}
 	for k, v := range got {
 		if w, ok := want[k]; !ok || w != v {
 			t.Errorf("%s = %d, want %d", k, v, w)

@@ -56,6 +56,13 @@ func newExtractor(p *prepared) *extractor {
 	return &extractor{p: p, u: &Unit{}}
 }
 
+// close frees the tree cursor.
+func (x *extractor) close() {
+	if x.cur != nil {
+		x.cur.Close()
+	}
+}
+
 func (x *extractor) line(n *sitter.Node) int { return x.p.line(int(n.StartByte())) }
 
 func (x *extractor) endLine(n *sitter.Node) int {

@@ -1,6 +1,7 @@
 package cfront
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 )
@@ -165,6 +166,40 @@ func TestParseNeverPanicsOnBrokenInput(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			if _, err := Parse([]byte(tc.src)); err != nil {
 				t.Errorf("Parse: %v", err)
+			}
+		})
+	}
+}
+
+func TestParseHeadlessDesignators(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		want      []string // member=ident@line
+	}{
+		{"nested list cut at the end", "\t.ops = {\n\t\t.ioctl = f,\n", []string{"ops.ioctl=f@2"}},
+		{"nested list closed", "\t.ops = {\n\t\t.ioctl = &f,\n\t},\n\t.owner = THIS_MODULE,\n};\n",
+			[]string{"ops.ioctl=f@2", "owner=THIS_MODULE@4"}},
+		{"value over two lines", "\t.ioctl = IS_ENABLED(CONFIG_X) ?\n\t\tf : NULL,\n\t.close = g,\n",
+			[]string{"ioctl=@1", "close=g@3"}},
+		{"cast value", "\t.ioctl = (int (*)(struct sock *, int, unsigned long))f,\n", []string{"ioctl=f@1"}},
+		{"comparison is no designator", "\tx = a.b == c;\n", nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u, err := Parse([]byte(tc.src))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, in := range u.Inits {
+				if in.Struct != "" || in.Var != "" {
+					t.Errorf("Init %q %q, want headless", in.Struct, in.Var)
+				}
+				for _, f := range in.Fields {
+					got = append(got, fmt.Sprintf("%s=%s@%d", f.Member, f.Ident, f.Line))
+				}
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("fields %q, want %q", got, tc.want)
 			}
 		})
 	}

@@ -166,7 +166,7 @@ func identOf(s string) string {
 			s = strings.TrimSpace(s[1:])
 		case strings.HasPrefix(s, "("):
 			e := matchParen([]byte(s), 0)
-			inner := strings.TrimSpace(s[1 : max(1, e-1)])
+			inner := strings.TrimSpace(s[1:max(1, e-1)])
 			rest := strings.TrimSpace(s[e:])
 			if rest == "" {
 				s = inner // parenthesised expression
@@ -189,13 +189,18 @@ func identOf(s string) string {
 	}
 }
 
-// isTypeText reports whether s looks like a type name: words and stars.
+// isTypeText reports whether s looks like a type name: words and stars,
+// or a function-pointer type "int (*)(struct sock *, int)".
 func isTypeText(s string) bool {
 	if s == "" {
 		return false
 	}
+	fnptr := strings.Contains(strings.ReplaceAll(s, " ", ""), "(*)(")
 	for _, t := range tokenizeType(s) {
-		if t != "*" && !isIdentByte(t[0]) {
+		switch {
+		case t == "*" || isIdentByte(t[0]):
+		case fnptr && (t == "(" || t == ")" || t == "," || t == "..."):
+		default:
 			return false
 		}
 	}

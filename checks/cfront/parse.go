@@ -81,6 +81,7 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
 	}
 	defer tree.Close()
 	x := newExtractor(pre)
+	defer x.close()
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(tree.RootNode(), scope{top: true})
 	x.finish()

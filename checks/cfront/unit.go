@@ -69,6 +69,10 @@ type Member struct {
 }
 
 // Struct is a struct definition. Name is the tag: "proto" for struct proto.
+// Members of anonymous structs and unions are flattened into it. In a
+// fragment, indented function-pointer declarations outside any function
+// (lines of a struct body whose header is outside the hunk) are reported
+// as one Struct with Name "".
 type Struct struct {
 	Name    string
 	Members []Member
@@ -104,7 +108,8 @@ type Field struct {
 
 // Expr is an expression as written.
 type Expr struct {
-	// Text is the expression's source text, whitespace collapsed.
+	// Text is the expression's source text, whitespace collapsed and
+	// annotations kept; an expression over 1 KiB is cut and ends in "...".
 	Text string
 	// Ident is the base identifier when the expression is an identifier,
 	// possibly under casts, & or parentheses; "" otherwise.
@@ -113,8 +118,10 @@ type Expr struct {
 	Cast *Type
 }
 
-// Call is a call of a function by name.
+// Call is a function call.
 type Call struct {
+	// Func is the called function's name, or for an indirect call the
+	// callee expression ("sk->sk_prot->ioctl").
 	Func string
 	Args []Expr
 	Line int
@@ -138,7 +145,10 @@ type DeclKind int
 const (
 	// DeclParam is a function parameter.
 	DeclParam DeclKind = iota
-	// DeclLocal is a variable declared inside a function body.
+	// DeclLocal is a variable declared inside a function body. In a
+	// fragment, an indented declaration at file scope also counts as local
+	// (kernel style puts file-scope declarations in column 0), with InFunc
+	// "" when its function is outside the fragment.
 	DeclLocal
 	// DeclMember is a struct member.
 	DeclMember

@@ -103,8 +103,8 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	}
 	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
 
-	msgs, nread := readInputs(ctx, std, opt, paths)
-	if nread == 0 || (opt.quiet() && len(msgs) == 0) {
+	msgs := readInputs(ctx, std, opt, paths)
+	if len(msgs) == 0 {
 		// For b4, no output and a non-zero exit is a failed check, with
 		// stderr as its details.
 		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read from the input")
@@ -203,9 +203,8 @@ func isKernelTree(dir string) bool {
 }
 
 // readInputs reads every path and the git range, printing one line per
-// mail that could not be read; it returns the usable messages and how
-// many mails were read at all (usable or not).
-func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string) ([]*mail.Message, int) {
+// mail that could not be read, and returns the usable messages.
+func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string) []*mail.Message {
 	r := &mail.Reader{Stdin: std.in}
 	var msgs []*mail.Message
 	collect := func(m *mail.Message) error {
@@ -227,7 +226,6 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 			all = append(all, err)
 		}
 	}
-	unusable := 0
 	for _, err := range all {
 		// b4 prep/am take every stderr line for a failure: a warning about
 		// a mail that was still read (no Message-ID in a b4 prep patch) must
@@ -235,11 +233,8 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 		if !opt.quiet() || len(msgs) == 0 {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		}
-		if _, ok := err.(*mail.ReadError); ok {
-			unusable++
-		}
 	}
-	return msgs, len(msgs) + unusable
+	return msgs
 }
 
 // printSkipped reports the mails that are not patches. Replies are the

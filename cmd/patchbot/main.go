@@ -50,6 +50,7 @@ type stdio struct {
 func commands() []command {
 	return []command{
 		{"check", "review patch mail: files, format-patch output, mbox, maildir, stdin or a git range", runCheck},
+		{"triage", "triage a mailbox for maintainers: series that need attention first (table, --json, --html, --mark)", runTriage},
 		{"watch", "run the list bot: watch an IMAP mailbox, review series, reply", runWatch},
 		{"demo", "run the list bot on built-in example series with in-process IMAP and SMTP servers", runDemo},
 		{"help", "show help for patchbot or one of its commands", nil},
@@ -86,6 +87,7 @@ func printUsage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
 	}
+	writeDoorsHelp(w)
 	fmt.Fprintf(w, "\nRun 'patchbot COMMAND -h' for a command's options and examples.\n")
 }
 

@@ -1,0 +1,330 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/mail"
+	demodata "github.com/patchbot/patchbot/testdata/demo"
+)
+
+// recordingOutbox keeps the replies it is given; fail makes Send fail.
+type recordingOutbox struct {
+	mu   sync.Mutex
+	got  []*mail.Reply
+	fail error
+}
+
+func (o *recordingOutbox) Send(_ context.Context, r *mail.Reply) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.fail != nil {
+		return o.fail
+	}
+	o.got = append(o.got, r)
+	return nil
+}
+
+func (o *recordingOutbox) replies() []*mail.Reply {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]*mail.Reply(nil), o.got...)
+}
+
+// fakeClock is a settable clock.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.now }
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// pipeFixture is a pipeline on a temporary store and spool, a fake clock
+// and a recording outbox; the tree is the demo's miniature tree.
+type pipeFixture struct {
+	dir    string
+	store  *Store
+	out    *recordingOutbox
+	clock  *fakeClock
+	opts   PipelineOptions
+	p      *Pipeline
+	closed bool
+}
+
+func newPipeFixture(t *testing.T, opts PipelineOptions) *pipeFixture {
+	t.Helper()
+	f := &pipeFixture{dir: t.TempDir(), out: &recordingOutbox{}, clock: &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}}
+	tree := filepath.Join(f.dir, "tree")
+	if err := copyEmbedded("tree", tree); err != nil {
+		t.Fatal(err)
+	}
+	opts.From = mail.Address{Name: "patchbot", Email: "bot@patchbot.test"}
+	opts.Tree = tree
+	opts.Now = f.clock.Now
+	f.opts = opts
+	f.open(t)
+	t.Cleanup(func() { f.close(t) })
+	return f
+}
+
+func (f *pipeFixture) open(t *testing.T) {
+	t.Helper()
+	st, err := Open(filepath.Join(f.dir, "state", "patchbot.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.store = st
+	spool := &Spool{Dir: filepath.Join(f.dir, "spool"), Now: f.clock.Now}
+	p, err := NewPipeline(st, spool, f.out, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.p = p
+	f.closed = false
+}
+
+func (f *pipeFixture) close(t *testing.T) {
+	t.Helper()
+	if f.closed {
+		return
+	}
+	f.closed = true
+	if err := f.store.Close(); err != nil {
+		t.Error(err)
+	}
+}
+
+// restart closes the store and opens a new pipeline on it, as a new
+// process would, and restores it.
+func (f *pipeFixture) restart(t *testing.T) {
+	t.Helper()
+	f.close(t)
+	f.open(t)
+	if _, err := f.p.Restore(context.Background(), 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (f *pipeFixture) deliver(t *testing.T, raws ...[]byte) {
+	t.Helper()
+	for i, raw := range raws {
+		if err := f.p.Deliver(context.Background(), uint32(i+1), raw); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func (f *pipeFixture) process(t *testing.T) time.Time {
+	t.Helper()
+	next, err := f.p.Process(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return next
+}
+
+// demoMails returns the mails of an embedded demo series, without the mbox
+// "From " line.
+func demoMails(t *testing.T, name string) [][]byte {
+	t.Helper()
+	ents, err := demodata.Files.ReadDir("series/" + name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out [][]byte
+	for _, e := range ents {
+		raw, err := demodata.Files.ReadFile("series/" + name + "/" + e.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i := strings.IndexByte(string(raw), '\n'); strings.HasPrefix(string(raw), "From ") && i >= 0 {
+			raw = raw[i+1:]
+		}
+		out = append(out, raw)
+	}
+	return out
+}
+
+func copyEmbedded(dir, dst string) error {
+	ents, err := demodata.Files.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range ents {
+		src, to := dir+"/"+e.Name(), filepath.Join(dst, e.Name())
+		if e.IsDir() {
+			if err := copyEmbedded(src, to); err != nil {
+				return err
+			}
+			continue
+		}
+		data, err := demodata.Files.ReadFile(src)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(to, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func TestPipelineGraceWindow(t *testing.T) {
+	tests := []struct {
+		name        string
+		series      string
+		advance     time.Duration
+		wantReplies int
+		wantInBody  string
+	}{
+		{"complete series is answered at once", "2-dropped-user", 0, 1, "net/phonet/pep.c:8:"},
+		{"incomplete series waits within grace", "6-incomplete", 9 * time.Minute, 0, ""},
+		{"incomplete series is answered after grace and names what is missing", "6-incomplete", 10 * time.Minute, 1, "Patch 2/3 did not arrive within 10m0s"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+			f.deliver(t, demoMails(t, tt.series)...)
+			f.clock.Advance(tt.advance)
+			f.process(t)
+			got := f.out.replies()
+			if len(got) != tt.wantReplies {
+				t.Fatalf("%d replies, want %d", len(got), tt.wantReplies)
+			}
+			if tt.wantInBody != "" && !strings.Contains(got[0].Body, tt.wantInBody) {
+				t.Errorf("body lacks %q:\n%s", tt.wantInBody, got[0].Body)
+			}
+		})
+	}
+}
+
+func TestPipelineNextDueIsTheGraceDeadline(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	start := f.clock.Now()
+	f.deliver(t, demoMails(t, "6-incomplete")...)
+	if next := f.process(t); !next.Equal(start.Add(10 * time.Minute)) {
+		t.Errorf("next due %s, want %s", next, start.Add(10*time.Minute))
+	}
+}
+
+func TestPipelineRateLimitHoldsThenRetries(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute, RatePerAuthor: config.Rate{N: 1, Per: time.Hour}})
+	// Two series by Ada: v1 is answered, v2 is held for an hour.
+	f.deliver(t, demoMails(t, "4-unconverted-v1")...)
+	f.deliver(t, demoMails(t, "5-unconverted-v2")...)
+	if n := len(f.out.replies()); n != 1 {
+		t.Fatalf("%d replies before the limit lifts, want 1", n)
+	}
+	if st := f.p.Stats(); st.Held != 1 {
+		t.Errorf("held %d, want 1", st.Held)
+	}
+	next := f.process(t)
+	if want := f.clock.Now().Add(time.Hour); !next.Equal(want) {
+		t.Errorf("retry at %s, want %s", next, want)
+	}
+	f.clock.Advance(time.Hour)
+	f.process(t)
+	got := f.out.replies()
+	if len(got) != 2 {
+		t.Fatalf("%d replies after the limit lifted, want 2", len(got))
+	}
+	if !strings.Contains(got[1].Body, "Compared with v1: 1 new finding, 0 still present, 1 fixed.") {
+		t.Errorf("v2 reply does not compare with v1:\n%s", got[1].Body)
+	}
+	f.process(t)
+	if n := len(f.out.replies()); n != 2 {
+		t.Errorf("%d replies after another pass, want 2", n)
+	}
+}
+
+func TestPipelineRestoreAfterRestart(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	mails := demoMails(t, "3-callback-signature")
+	f.deliver(t, mails[:2]...)
+	f.restart(t)
+	if n := f.p.Pending(); n != 2 {
+		t.Fatalf("%d mails pending after the restart, want 2", n)
+	}
+	f.deliver(t, mails[2])
+	if n := len(f.out.replies()); n != 1 {
+		t.Fatalf("%d replies, want 1", n)
+	}
+	// The same mail again (a UIDVALIDITY change re-delivers the mailbox)
+	// and another restart: nothing more.
+	f.restart(t)
+	f.deliver(t, mails...)
+	f.clock.Advance(time.Hour)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies after re-delivery, want 1", n)
+	}
+}
+
+func TestPipelineNewVersionAfterRestartComparesWithOld(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	f.deliver(t, demoMails(t, "4-unconverted-v1")...)
+	f.restart(t)
+	f.deliver(t, demoMails(t, "5-unconverted-v2")...)
+	got := f.out.replies()
+	if len(got) != 2 {
+		t.Fatalf("%d replies, want 2", len(got))
+	}
+	for _, want := range []string{"Compared with v1", "Fixed since v1:", "[unconverted-implementer] net/l2tp/l2tp_ip.c: l2tp_ioctl"} {
+		if !strings.Contains(got[1].Body, want) {
+			t.Errorf("v2 reply lacks %q:\n%s", want, got[1].Body)
+		}
+	}
+}
+
+func TestPipelineFailedSendIsNotRetried(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	f.out.fail = errors.New("connection refused")
+	mails := demoMails(t, "2-dropped-user")
+	f.deliver(t, mails...)
+	f.out.fail = nil
+	f.restart(t)
+	f.deliver(t, mails...)
+	f.process(t)
+	if n := len(f.out.replies()); n != 0 {
+		t.Errorf("%d replies after a failed send, want 0 (at most once)", n)
+	}
+	pending, err := f.store.PendingReplies(context.Background())
+	if err != nil || len(pending) != 1 {
+		t.Errorf("pending replies %v (%v), want the failed one", pending, err)
+	}
+}
+
+func TestPipelineReplyClean(t *testing.T) {
+	tests := []struct {
+		name       string
+		replyClean bool
+		want       int
+	}{
+		{"clean series gets no reply by default", false, 0},
+		{"clean series gets a reply with reply_clean", true, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute, ReplyClean: tt.replyClean})
+			f.deliver(t, demoMails(t, "1-clean")...)
+			if n := len(f.out.replies()); n != tt.want {
+				t.Errorf("%d replies, want %d", n, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,31 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func TestDemoCommand(t *testing.T) {
+	var out, errw bytes.Buffer
+	code := run(context.Background(), []string{"demo", "-grace", "500ms"}, strings.NewReader(""), &out, &errw)
+	if code != exitClean {
+		t.Fatalf("exit %d, stderr:\n%s", code, errw.String())
+	}
+	if n := strings.Count(out.String(), "=== reply "); n != 5 {
+		t.Errorf("%d replies printed, want 5:\n%s", n, out.String())
+	}
+	for _, want := range []string{"In-Reply-To: <", "Subject: Re: [PATCH", "=== summary", "5 replies sent by SMTP, 1 clean"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestDemoCommandUsage(t *testing.T) {
+	var out, errw bytes.Buffer
+	if code := run(context.Background(), []string{"demo", "extra"}, strings.NewReader(""), &out, &errw); code != exitUsage {
+		t.Errorf("exit %d for an argument, want %d", code, exitUsage)
+	}
+}
