@@ -108,6 +108,17 @@ func (p *pendingPool) due(now time.Time, grace time.Duration, held map[string]ti
 	return d
 }
 
+// firstArrival is when the oldest mail of s arrived.
+func (p *pendingPool) firstArrival(s *series.Series) time.Time {
+	var first time.Time
+	for _, id := range seriesMessageIDs(s) {
+		if pm, ok := p.msgs[id]; ok && (first.IsZero() || pm.arrived.Before(first)) {
+			first = pm.arrived
+		}
+	}
+	return first
+}
+
 // lastArrival is when the newest mail of s arrived.
 func (p *pendingPool) lastArrival(s *series.Series) time.Time {
 	var last time.Time
@@ -169,10 +180,11 @@ type history struct {
 	byMember map[string]ref
 	byTitle  map[string][]ref
 	added    map[ref]time.Time
+	total    map[ref]int
 }
 
 func newHistory() *history {
-	return &history{byMember: map[string]ref{}, byTitle: map[string][]ref{}, added: map[ref]time.Time{}}
+	return &history{byMember: map[string]ref{}, byTitle: map[string][]ref{}, added: map[ref]time.Time{}, total: map[ref]int{}}
 }
 
 func titleKey(s *series.Series) string {
@@ -186,6 +198,7 @@ func (h *history) add(s *series.Series, at time.Time) {
 		return
 	}
 	h.added[r] = at
+	h.total[r] = s.Total
 	for _, id := range seriesMessageIDs(s) {
 		h.byMember[id] = r
 	}
@@ -198,6 +211,7 @@ func (h *history) prune(before time.Time) {
 	for r, at := range h.added {
 		if at.Before(before) {
 			delete(h.added, r)
+			delete(h.total, r)
 		}
 	}
 	for id, r := range h.byMember {
@@ -220,18 +234,22 @@ func (h *history) prune(before time.Time) {
 	}
 }
 
-// lateMember reports whether s is made of mail that replies into a
-// series of the same version already handled: patches that arrived after
-// their series was reviewed (past its grace window).
-func (h *history) lateMember(s *series.Series) (string, bool) {
+// lateMember reports whether s is made of mail that arrived (first at
+// arrived) after a series was handled and replies into it with the same
+// version and patch count: patches that missed their series' grace
+// window. A patch of its own posted into a thread ("[PATCH RFC]" under a
+// 0/5 cover) has another count and is reviewed.
+func (h *history) lateMember(s *series.Series, arrived time.Time) (string, bool) {
 	if s.Resend {
 		return "", false
 	}
 	for _, m := range seriesMessages(s) {
 		for _, id := range append([]string{m.InReplyTo}, m.References...) {
-			if r, ok := h.byMember[id]; ok && r.version == s.Version && r.id != s.ID {
-				return SeriesKey(r.id, r.version), true
+			r, ok := h.byMember[id]
+			if !ok || r.version != s.Version || r.id == s.ID || h.total[r] != s.Total || !h.added[r].Before(arrived) {
+				continue
 			}
+			return SeriesKey(r.id, r.version), true
 		}
 	}
 	return "", false

@@ -95,7 +95,14 @@ type Pipeline struct {
 
 // PipelineStats counts what the pipeline did since it started.
 type PipelineStats struct {
-	Mails, Unreadable, Duplicates, SeriesReviewed, Replies, Clean, Held, Failed int
+	// Mails were handed to the pipeline; Unreadable could not be parsed
+	// or had no Message-ID; Duplicates were seen before.
+	Mails, Unreadable, Duplicates int
+	// SeriesReviewed ran the checks; Replies were sent; Clean had no
+	// findings (no reply); Held were kept back by a rate limit (counted
+	// each time); Failed could not be answered (compose or send error, a
+	// panic).
+	SeriesReviewed, Replies, Clean, Held, Failed int
 }
 
 // NewPipeline wires a pipeline; call Restore before the first Deliver
@@ -226,14 +233,16 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		log.Debug("mail seen before; ignored", "status", rec.Status)
 		return nil
 	}
+	if !isCandidate(m) || p.isOwn(m) {
+		// Conversation and the bot's own mail are kept in the spool but
+		// not recorded: every store write is an fsync, most list mail is
+		// conversation, and nothing is ever answered from it. (After a
+		// UIDVALIDITY change the watcher fetches it again, harmlessly.)
+		log.Debug("not a patch; spooled only", "subject", m.Subject)
+		return nil
+	}
 	if err := p.store.MarkSeen(ctx, m.MessageID, path); err != nil {
 		return err
-	}
-	if !isCandidate(m) || p.isOwn(m) {
-		// Conversation and the bot's own mail stay "spooled": one store
-		// transaction (one fsync) per mail is what replaying a busy list
-		// can afford, and Restore passes over them by the same test.
-		return nil
 	}
 	arrived := p.opts.Now()
 	if seen {
@@ -378,7 +387,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review) (ret
 		log.Info("series already handled; not reviewed again", "status", rec.Status)
 		return time.Time{}, p.finish(ctx, s)
 	}
-	if prior, late := p.history.lateMember(s); late {
+	if prior, late := p.history.lateMember(s, p.pool.firstArrival(s)); late {
 		log.Info("late mail of a series already reviewed; not reviewed again", "reviewed", prior)
 		return time.Time{}, p.finish(ctx, s)
 	}

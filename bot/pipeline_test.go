@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
@@ -324,6 +325,87 @@ func TestPipelineReplyClean(t *testing.T) {
 			f.deliver(t, demoMails(t, "1-clean")...)
 			if n := len(f.out.replies()); n != tt.want {
 				t.Errorf("%d replies, want %d", n, tt.want)
+			}
+		})
+	}
+}
+
+func TestPipelineLatePatchOfAReviewedSeries(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	mails := demoMails(t, "3-callback-signature") // cover, 1/2, 2/2
+	f.deliver(t, mails[:2]...)
+	f.clock.Advance(10 * time.Minute)
+	f.process(t)
+	if st := f.p.Stats(); st.SeriesReviewed != 1 {
+		t.Fatalf("reviewed %d series after grace, want 1", st.SeriesReviewed)
+	}
+	f.clock.Advance(time.Minute)
+	f.deliver(t, mails[2])
+	f.clock.Advance(10 * time.Minute)
+	f.process(t)
+	if st := f.p.Stats(); st.SeriesReviewed != 1 || len(f.out.replies()) != 0 {
+		t.Errorf("the late 2/2 was reviewed on its own: %+v, %d replies", st, len(f.out.replies()))
+	}
+
+	// A one-patch series posted into that thread is a series of its own.
+	cover := msgIDOf(mails[0])
+	own := bytes.Replace(demoMails(t, "2-dropped-user")[0], []byte("\nFrom: "),
+		[]byte("\nIn-Reply-To: <"+cover+">\nReferences: <"+cover+">\nFrom: "), 1)
+	f.deliver(t, own)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies to a patch posted into a reviewed thread, want 1", n)
+	}
+}
+
+func msgIDOf(raw []byte) string {
+	m, err := mail.Parse(raw, "test")
+	if m == nil {
+		panic(err)
+	}
+	return m.MessageID
+}
+
+func TestPipelineAddressing(t *testing.T) {
+	patch := demoMails(t, "2-dropped-user")[0]
+	withHeaders := func(h string) []byte {
+		return bytes.Replace(patch, []byte("\nFrom: "), []byte("\n"+h+"From: "), 1)
+	}
+	listMail := withHeaders("To: netdev@vger.kernel.org\nCc: Eve Maintainer <eve@example.org>\nList-Id: <netdev.vger.kernel.org>\n")
+	tests := []struct {
+		name   string
+		opts   PipelineOptions
+		raw    []byte
+		wantTo []string
+		wantCc []string
+	}{
+		{"the author alone by default", PipelineOptions{}, listMail, []string{"bob@example.org"}, nil},
+		{"Reply-To is honoured", PipelineOptions{}, withHeaders("Reply-To: Bob at work <bob@work.example>\n"), []string{"bob@work.example"}, nil},
+		{"cc_list copies the list and the original recipients", PipelineOptions{CcList: true}, listMail,
+			[]string{"bob@example.org"}, []string{"netdev@vger.kernel.org", "eve@example.org"}},
+		{"configured Cc is always copied", PipelineOptions{Cc: []mail.Address{{Email: "ci@example.org"}}}, listMail,
+			[]string{"bob@example.org"}, []string{"ci@example.org"}},
+	}
+	emails := func(as []mail.Address) []string {
+		var out []string
+		for _, a := range as {
+			out = append(out, a.Email)
+		}
+		return out
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Grace = 10 * time.Minute
+			f := newPipeFixture(t, tt.opts)
+			f.deliver(t, tt.raw)
+			got := f.out.replies()
+			if len(got) != 1 {
+				t.Fatalf("%d replies, want 1", len(got))
+			}
+			if to := emails(got[0].To); strings.Join(to, ",") != strings.Join(tt.wantTo, ",") {
+				t.Errorf("To %v, want %v", to, tt.wantTo)
+			}
+			if cc := emails(got[0].Cc); strings.Join(cc, ",") != strings.Join(tt.wantCc, ",") {
+				t.Errorf("Cc %v, want %v", cc, tt.wantCc)
 			}
 		})
 	}

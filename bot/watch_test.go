@@ -11,7 +11,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/emersion/go-imap/v2"
+
 	"github.com/patchbot/patchbot/bot"
+	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/internal/imaptest"
 )
 
@@ -292,5 +295,54 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 	if !bytes.Equal(got, want) {
 		t.Errorf("reply differs from %s (-update rewrites it):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestWatchOutboxModes(t *testing.T) {
+	tests := []struct {
+		name string
+		mode string
+	}{
+		{"dry-run writes an .eml file", config.OutboxDryRun},
+		{"drafts appends to the Drafts mailbox", config.OutboxDrafts},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := imaptest.Start(t)
+			b := newTestBot(t, srv.Addr, srv.User, srv.Password, time.Minute)
+			b.cfg.Outbox.Mode = tt.mode
+			b.start()
+			mails := demoSeries(t, "2-dropped-user")
+			for _, m := range mails {
+				srv.Append("INBOX", m, time.Time{})
+			}
+			b.waitMails(len(mails))
+			b.stop()
+			if n := len(b.smtp.Received()); n != 0 {
+				t.Errorf("%d mails sent by SMTP in %s mode", n, tt.mode)
+			}
+			want := bot.ReplyMessageID(msgID(mails[0]), 1, testBotDomain)
+			var got []byte
+			switch tt.mode {
+			case config.OutboxDryRun:
+				data, err := os.ReadFile(filepath.Join(b.cfg.Outbox.Dir, want+".eml"))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = data
+			case config.OutboxDrafts:
+				msgs := imaptest.Fetch(t, srv.Client(), "Drafts", true)
+				if len(msgs) != 1 {
+					t.Fatalf("%d drafts, want 1", len(msgs))
+				}
+				if !msgs[0].HasFlag(imap.FlagDraft) {
+					t.Error("draft lacks the \\Draft flag")
+				}
+				got = msgs[0].Body
+			}
+			if h := header(got, "Message-Id"); h != "<"+want+">" {
+				t.Errorf("Message-Id %s, want <%s>", h, want)
+			}
+		})
 	}
 }

@@ -1,11 +1,26 @@
 package checks
 
 import (
+	"context"
+	"fmt"
 	"strings"
 
 	"github.com/patchbot/patchbot/checks/cfront"
 	"github.com/patchbot/patchbot/series"
 )
+
+// InferRules returns the conversion rules series s implies, read from its
+// diffs alone (no tree): the struct members whose function-pointer type it
+// changes. Callers use it to know, before a tree is indexed, which
+// callbacks' implementers the index must be able to resolve.
+func InferRules(ctx context.Context, s *series.Series) ([]Rule, error) {
+	m, err := newModel(ctx, s, &Env{})
+	if err != nil {
+		return nil, fmt.Errorf("infer conversion rules of %q: %w", s.Title, err)
+	}
+	defer m.close()
+	return m.inferRules(), nil
+}
 
 // inferRules reads conversion rules off a model's diffs: a struct
 // definition in which a function-pointer member changes type (the member in

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -253,4 +254,67 @@ func BenchmarkIndexLinux61Warm(b *testing.B) {
 			b.Fatalf("BuildIndex: %v", err)
 		}
 	}
+}
+
+func TestTreeIndexResolve(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"include/net/a.h": "int shared_ioctl(struct sock *sk, int cmd, unsigned long arg);\n" +
+			"static inline int inline_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n",
+		"net/a.c": "static int local_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\n" +
+			"struct proto a_prot = {\n\t.ioctl = local_ioctl,\n};\n\nstruct proto a2_prot = {\n\t.ioctl = shared_ioctl,\n};\n\n" +
+			"struct proto a3_prot = {\n\t.ioctl = inline_ioctl,\n};\n",
+		"net/b.c": "static int local_ioctl(struct sock *sk, int cmd, int *karg)\n{\n\treturn 0;\n}\n\n" +
+			"int shared_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n",
+	}
+	for rel, text := range files {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	where := func(fs []IndexedFunc) []string {
+		var out []string
+		for _, f := range fs {
+			out = append(out, fmt.Sprintf("%s:%d", f.File, f.Line))
+		}
+		return out
+	}
+	bs := x.Bindings("proto", "ioctl")
+	if len(bs) != 3 {
+		t.Fatalf("bindings %+v", bs)
+	}
+	for _, tc := range []struct {
+		name string
+		b    Binding
+		want []string
+	}{
+		{"static function stays in its file", bs[0], []string{"net/a.c:1"}},
+		{"global definition elsewhere, plus header prototype", bs[1], []string{"net/b.c:6", "include/net/a.h:1"}},
+		{"static inline from a header", bs[2], []string{"include/net/a.h:2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := where(x.Resolve(tc.b)); !slices.Equal(got, tc.want) {
+				t.Errorf("Resolve(%s) = %q, want %q", tc.b.Func, got, tc.want)
+			}
+		})
+	}
+	t.Run("read file", func(t *testing.T) {
+		b, err := x.ReadFile("net/b.c")
+		if err != nil || string(b) != files["net/b.c"] {
+			t.Errorf("ReadFile: %q, %v", b, err)
+		}
+		for _, bad := range []string{"../etc/passwd", "/etc/passwd", "net/../../x"} {
+			if _, err := x.ReadFile(bad); err == nil {
+				t.Errorf("ReadFile(%q) succeeded outside the tree", bad)
+			}
+		}
+	})
 }

@@ -20,9 +20,11 @@ type Result struct {
 
 // Skip names one mail Assemble left out and why.
 type Skip struct {
+	// MessageID and Source identify the mail (Source as mail.Message has it).
 	MessageID string
 	Source    string
-	Reason    string
+	// Reason says why, in a few words: "reply", "pull request", "no diff".
+	Reason string
 }
 
 // Assemble groups mails into patch series the way b4 does, for any number
@@ -48,12 +50,13 @@ func Assemble(msgs []*mail.Message) *Result {
 	}
 
 	groups := make(map[groupKey]*draft)
+	keys := make(keyTable)
 	var order []groupKey
 	for _, n := range nodes {
 		if n.kind != kindPatch {
 			continue
 		}
-		k := anchorKey(n)
+		k := anchorKey(n, keys)
 		d := groups[k]
 		if d == nil {
 			d = &draft{key: k}
@@ -68,6 +71,12 @@ func Assemble(msgs []*mail.Message) *Result {
 		if k.anchor != nil && k.anchor.kind != kindPatch {
 			d.cover = k.anchor
 			usedCover[k.anchor] = true
+		}
+	}
+	for _, k := range order {
+		d := groups[k]
+		if k.prev != nil {
+			d.prev = groups[*k.prev]
 		}
 		res.Series = append(res.Series, d.build())
 	}
@@ -146,6 +155,9 @@ type groupKey struct {
 	anchor   *node
 	parentID string
 	version  int
+	// prev is set for a partial reroll: the key of the earlier version
+	// whose patches this one's patches reply to, counter for counter.
+	prev *groupKey
 }
 
 // anchorKey finds the series a patch belongs to by walking up the mails it
@@ -154,21 +166,27 @@ type groupKey struct {
 // another version, which is what keeps a v2 sent into v1's thread apart
 // from v1 (the patchwork bug #127), and at a mail that is neither patch
 // nor cover.
-func anchorKey(n *node) groupKey {
+func anchorKey(n *node, keys keyTable) groupKey {
 	if n.key != nil {
 		return *n.key
 	}
-	k := computeKey(n)
+	if n.keyBusy {
+		// In-Reply-To loops exist (forged or broken headers): a patch met
+		// again on its own chain anchors a series of its own.
+		return groupKey{anchor: n, version: effectiveVersion(n)}
+	}
+	n.keyBusy = true
+	k := computeKey(n, keys)
 	n.key = &k
 	return k
 }
 
 // computeKey is anchorKey without the memo.
-func computeKey(n *node) groupKey {
+func computeKey(n *node, keys keyTable) groupKey {
 	v := effectiveVersion(n)
 	p := n.parent
 	if p == nil || effectiveVersion(p) != v {
-		return stopKey(n, v)
+		return stopKey(n, v, keys)
 	}
 	switch p.kind {
 	case kindCover, kindNaked:
@@ -184,11 +202,11 @@ func computeKey(n *node) groupKey {
 		// replying to another is a new posting (b4 numbers it as a new
 		// revision), and so is a k/N replying to a k/N.
 		if n.explicitCounter && p.explicitCounter && p.total == n.total && p.index != n.index {
-			return anchorKey(p)
+			return anchorKey(p, keys)
 		}
 		return groupKey{anchor: n, version: v}
 	default:
-		return stopKey(n, v)
+		return stopKey(n, v, keys)
 	}
 }
 
@@ -196,7 +214,15 @@ func computeKey(n *node) groupKey {
 // version: numbered patches replying to the same mail (present or not)
 // form one series, as b4 puts every patch of a thread with the same
 // revision into one series; anything else starts its own.
-func stopKey(n *node, v int) groupKey {
+func stopKey(n *node, v int, keys keyTable) groupKey {
+	if p := n.parent; p != nil && p.kind == kindPatch && n.explicitCounter && p.explicitCounter &&
+		p.index == n.index && p.total == n.total && effectiveVersion(p) < v {
+		// b4's partial reroll: "[PATCH v2 2/3]" replying to v1's 2/3.
+		// All such patches of one version form one series, and patches
+		// that were not resent are taken from the earlier version.
+		pk := anchorKey(p, keys)
+		return groupKey{version: v, prev: keys.intern(pk)}
+	}
 	if n.explicitCounter {
 		if id := n.msg.InReplyTo; id != "" && id != n.msg.MessageID {
 			return groupKey{parentID: id, version: v}
@@ -208,11 +234,27 @@ func stopKey(n *node, v int) groupKey {
 	return groupKey{anchor: n, version: v}
 }
 
+// keyTable hands out one pointer per distinct key, so that keys holding
+// a prev pointer compare equal exactly when their prev keys do.
+type keyTable map[groupKey]*groupKey
+
+// intern returns the shared pointer for k.
+func (t keyTable) intern(k groupKey) *groupKey {
+	if p, ok := t[k]; ok {
+		return p
+	}
+	p := &k
+	t[k] = p
+	return p
+}
+
 // draft collects the mails of one series before it is built.
 type draft struct {
 	key     groupKey
 	cover   *node
 	patches []*node
+	// prev is the earlier version of a partial reroll.
+	prev *draft
 }
 
 // build places the patches by counter and fills the Series.
@@ -247,6 +289,9 @@ func (d *draft) build() *Series {
 	for _, n := range kept {
 		have[n.index] = true
 	}
+	if d.prev != nil {
+		d.fillFromPrevious(s, have)
+	}
 	for i := 1; i <= s.Total; i++ {
 		if !have[i] {
 			s.Missing = append(s.Missing, i)
@@ -265,6 +310,11 @@ func (d *draft) build() *Series {
 		s.Author = d.cover.msg.From
 		lead = d.cover.subj
 	}
+	if d.prev != nil && d.prev.cover != nil && s.Cover == nil {
+		// b4 names a reconstituted partial reroll after the earlier
+		// version's series.
+		s.Title = d.prev.cover.subj.Title
+	}
 	s.Tree, s.RFC, s.Resend = lead.Tree, lead.RFC, lead.Resend
 	s.Date = head.msg.Date
 	if d.cover != nil && d.cover.msg.Date.Before(s.Date) {
@@ -281,4 +331,32 @@ func (d *draft) build() *Series {
 		}
 	}
 	return s
+}
+
+// fillFromPrevious completes a partial reroll the way b4 does: a patch the
+// new version did not resend is the earlier version's patch with the same
+// counter, unchanged. Each one taken is noted in Problems.
+func (d *draft) fillFromPrevious(s *Series, have map[int]bool) {
+	for i := 1; i <= s.Total; i++ {
+		if have[i] {
+			continue
+		}
+		var best *node
+		for _, n := range d.prev.patches {
+			if n.index != i || n.total != s.Total {
+				continue
+			}
+			if best == nil || cmp.Or(n.msg.Date.Compare(best.msg.Date), cmp.Compare(n.msg.MessageID, best.msg.MessageID)) < 0 {
+				best = n
+			}
+		}
+		if best == nil {
+			continue
+		}
+		have[i] = true
+		s.Patches = append(s.Patches, best.patch)
+		s.Problems = append(s.Problems, fmt.Sprintf("partial reroll: patch %d/%d not resent, taken from v%d <%s>",
+			i, s.Total, d.prev.key.version, best.msg.MessageID))
+	}
+	slices.SortStableFunc(s.Patches, func(a, b *Patch) int { return cmp.Compare(a.Index, b.Index) })
 }

@@ -264,6 +264,29 @@ func TestAssembleSynthetic(t *testing.T) {
 			},
 		},
 		{
+			name: "partial reroll: v2 resends patches 2 and 3 as replies to v1's; b4 takes 1 from v1",
+			msgs: []*mail.Message{
+				msg("c", "[PATCH 0/3] x", "", 0, cover),
+				msg("p1", "[PATCH 1/3] x: a", "c", 1, diff),
+				msg("p2", "[PATCH 2/3] x: b", "c", 2, diff),
+				msg("p3", "[PATCH 3/3] x: c", "c", 3, diff),
+				msg("q2", "[PATCH v2 2/3] x: b", "p2", 10, diff),
+				msg("q3", "[PATCH v2 3/3] x: c", "p3", 11, diff),
+			},
+			want: []string{
+				"v1 id=c cover=c patches=[1:p1 2:p2 3:p3] total=3 complete=true missing=[] versions=[v2:q2]",
+				"v2 id=q2 patches=[1:p1 2:q2 3:q3] total=3 complete=true missing=[] versions=[v1:c]",
+			},
+		},
+		{
+			name: "In-Reply-To loop between patches ends",
+			msgs: []*mail.Message{
+				msg("p1", "[PATCH 1/2] x: a", "p2", 1, diff),
+				msg("p2", "[PATCH 2/2] x: b", "p1", 2, diff),
+			},
+			want: []string{"v1 id=p1 patches=[1:p1 2:p2] total=2 complete=true missing=[]"},
+		},
+		{
 			name: "same title and author, versions rising: linked; a second v1 with that title is not",
 			msgs: []*mail.Message{
 				msg("a1", "[PATCH] io_uring: fixes", "", 0, diff),
@@ -282,6 +305,11 @@ func TestAssembleSynthetic(t *testing.T) {
 			got := summaries(Assemble(tt.msgs))
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("Assemble:\n got  %s\n want %s", strings.Join(got, "\n      "), strings.Join(tt.want, "\n      "))
+			}
+			reversed := slices.Clone(tt.msgs)
+			slices.Reverse(reversed)
+			if again := summaries(Assemble(reversed)); !slices.Equal(again, got) {
+				t.Errorf("reversed input changes the result:\n got  %s\n want %s", strings.Join(again, "\n      "), strings.Join(got, "\n      "))
 			}
 		})
 	}

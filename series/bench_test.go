@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"runtime"
+	"sync"
 	"testing"
 
 	"github.com/patchbot/patchbot/internal/corpus"
@@ -20,13 +22,7 @@ func BenchmarkAssembleIouring(b *testing.B) {
 	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var msgs []*mail.Message
-		err := mail.ReadMbox(context.Background(), bytes.NewReader(raw), iouringMbox, func(r []byte, source string) error {
-			if m, _ := mail.Parse(r, source); m != nil {
-				msgs = append(msgs, m)
-			}
-			return nil
-		})
+		msgs, err := decodeMbox(raw)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -34,6 +30,42 @@ func BenchmarkAssembleIouring(b *testing.B) {
 			b.Fatal("no series")
 		}
 	}
+}
+
+// decodeMbox splits an mbox and decodes its mails on every CPU, the way a
+// pipeline reading an archive would; mails that do not decode are left
+// out.
+func decodeMbox(raw []byte) ([]*mail.Message, error) {
+	type job struct {
+		raw    []byte
+		source string
+	}
+	jobs := make(chan job, 64)
+	var (
+		mu   sync.Mutex
+		msgs []*mail.Message
+		wg   sync.WaitGroup
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				if m, _ := mail.Parse(j.raw, j.source); m != nil {
+					mu.Lock()
+					msgs = append(msgs, m)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	err := mail.ReadMbox(context.Background(), bytes.NewReader(raw), iouringMbox, func(r []byte, source string) error {
+		jobs <- job{r, source}
+		return nil
+	})
+	close(jobs)
+	wg.Wait()
+	return msgs, err
 }
 
 // BenchmarkAssembleOnly assembles already decoded mails: the share of the

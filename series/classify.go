@@ -14,7 +14,7 @@ type kind int
 
 const (
 	kindOther kind = iota // skipped: reply, pull request, discussion
-	kindPatch             // carries a diff and a patch subject
+	kindPatch             // carries a diff (and is no reply or pull request)
 	kindCover             // "[PATCH 0/N]"
 	kindNaked             // no diff, has a diffstat: a naked cover if a patch replies to it
 )
@@ -36,6 +36,7 @@ type node struct {
 	version         int // effective version (inherited from a cover, as b4 does)
 	versionDone     bool
 	key             *groupKey // memo of anchorKey
+	keyBusy         bool      // anchorKey is walking through this node
 }
 
 // classify parses every message once (subject, diff) on all CPUs: diff
@@ -85,16 +86,15 @@ func classifyOne(m *mail.Message) *node {
 	case isPullRequest(n.subj):
 		n.reason = "pull request"
 		return n
-	case !n.subj.IsPatch && len(n.subj.Prefixes) > 0:
-		n.reason = "not a patch subject"
-		return n
 	}
-	if n.explicitCounter && n.subj.Index == 0 {
+	if n.explicitCounter && n.subj.Index == 0 && n.subj.IsPatch {
 		// b4: counter 0 with an explicit counter is a cover letter, diff
 		// or not.
 		n.kind = kindCover
 		return n
 	}
+	// Like b4, any other mail that carries a diff is a patch, whatever
+	// its tags say ("[UBLKSRV] Add ebpf support.", a bare subject).
 	p, err := ParsePatch(m)
 	switch {
 	case err == nil:
@@ -104,6 +104,9 @@ func classifyOne(m *mail.Message) *node {
 			n.kind = kindNaked
 		}
 		n.reason = "no diff"
+		if !n.subj.IsPatch && len(n.subj.Prefixes) > 0 {
+			n.reason = "no diff, no patch subject"
+		}
 	default:
 		// A diff go-gitdiff cannot read is still a patch to b4 and to the
 		// maintainer; keep its place in the series and say what is wrong.

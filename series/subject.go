@@ -1,19 +1,21 @@
 package series
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 )
 
-// replyPrefixes are the localised "reply" and "forward" markers mail clients
-// put in front of a subject (lower case, without the colon). b4 treats
-// Re/Aw/Fwd as replies; the others are what Outlook, Lotus and the Nordic,
-// Dutch, Polish, French and Chinese clients write.
-var replyPrefixes = []string{
-	"re", "aw", "fwd", "fw", "sv", "vs", "antw", "odp", "wg", "tr", "res",
-	"回复", "答复", "转发",
-}
+// replyPrefixes are the "reply" and "forward" markers mail clients put in
+// front of a subject (lower case, without the colon), as b4 reads them
+// (Re, Aw, Fwd) plus Fw and the Chinese clients' markers.
+var replyPrefixes = []string{"re", "aw", "fwd", "fw", "回复", "答复", "转发"}
+
+// weakReplyPrefixes are the Nordic, Dutch, Polish, French and Portuguese
+// markers; they look like subsystem tags ("tr:", "res:"), so like b4's
+// `^\w{2,3}:\s*\[` they only count before a bracket.
+var weakReplyPrefixes = []string{"sv", "vs", "antw", "odp", "wg", "tr", "res"}
 
 // maxCounter bounds the numbers accepted in "k/n" and "vN" tokens: b4 takes
 // at most four digits for a counter, and no series has more versions.
@@ -115,15 +117,16 @@ func replyPrefixLen(s string) int {
 		}
 		word = word[:i]
 	}
+	n := colon + 1
+	if strings.HasPrefix(s[colon:], "：") {
+		n = colon + len("：")
+	}
 	lw := strings.ToLower(word)
-	for _, p := range replyPrefixes {
-		if lw == p {
-			n := colon + 1
-			if strings.HasPrefix(s[colon:], "：") {
-				n = colon + len("：")
-			}
-			return n
-		}
+	if slices.Contains(replyPrefixes, lw) {
+		return n
+	}
+	if slices.Contains(weakReplyPrefixes, lw) && strings.HasPrefix(strings.TrimLeft(s[n:], " "), "[") {
+		return n
 	}
 	return 0
 }

@@ -75,6 +75,8 @@ func TestParseSubject(t *testing.T) {
 		{"Re: Re:", "Re: Re: [PATCH 1/2] x", want{"", 1, 1, 2, false, false, false, true, "x"}},
 		{"Re[2]:", "Re[2]: [PATCH] x", want{"", 1, 0, 0, false, false, false, true, "x"}},
 		{"reply to a plain subject", "Re: io_uring link semantics", want{"", 1, 0, 0, false, false, false, true, "io_uring link semantics"}},
+		{"SV: before a bracket", "SV: [PATCH] x", want{"", 1, 0, 0, false, false, false, true, "x"}},
+		{"tr: subsystem is no reply", "tr: fix the thing", want{"", 1, 0, 0, false, false, false, false, "tr: fix the thing"}},
 		{"subsystem prefix is no reply", "fs: [PATCH] x", want{"", 1, 0, 0, false, false, false, false, "fs: [PATCH] x"}},
 		{"folded subject", "[PATCH v5]\n io_uring: Statistics of the true\n utilization of sq threads.", want{"", 5, 0, 0, false, false, true, false, "io_uring: Statistics of the true utilization of sq threads."}},
 		{"nested brackets", "[PATCH [net] 1/2] x", want{"net", 1, 1, 2, false, false, true, false, "x"}},

@@ -38,15 +38,18 @@ func linkVersions(all []*Series, byID map[string]*node) {
 
 	// Posted into the thread of another version.
 	for i, s := range all {
-		root := s.Cover
-		if root == nil {
-			root = s.Patches[0].Msg
+		// The mail the series is known by: its cover or first own patch
+		// (a partial reroll also holds patches of the earlier version).
+		rootNode := byID[s.ID]
+		if rootNode == nil {
+			continue
 		}
+		root := rootNode.msg
 		ancestors := slices.Clone(root.References)
 		if root.InReplyTo != "" {
 			ancestors = append(ancestors, root.InReplyTo)
 		}
-		for n := byID[root.MessageID]; n != nil && n.parent != nil; n = n.parent {
+		for n := rootNode; n != nil && n.parent != nil; n = n.parent {
 			ancestors = append(ancestors, n.parent.msg.MessageID)
 			if len(ancestors) > 256 {
 				break

@@ -223,7 +223,7 @@ func canonInts(toks []string) []string {
 			continue
 		}
 		j := i
-		var signed, unsigned, char, int_ bool
+		var signed, unsigned, char bool
 		short, long := 0, 0
 		for j < len(toks) && intWords[toks[j]] {
 			switch toks[j] {
@@ -235,8 +235,6 @@ func canonInts(toks []string) []string {
 				short++
 			case "long":
 				long++
-			case "int":
-				int_ = true
 			case "char":
 				char = true
 			}
@@ -253,7 +251,6 @@ func canonInts(toks []string) []string {
 			}
 			words = append(words, "char")
 		default:
-			_ = int_
 			if unsigned {
 				words = append(words, "unsigned")
 			}

@@ -178,11 +178,8 @@ func (x *extractor) walk(n *sitter.Node, sc scope) {
 	}
 	sub := sc
 	if t := n.Type(); t != "ERROR" && t != "translation_unit" {
+		// Only ERROR nodes keep their children at file scope.
 		sub.top = false
-		if sc.top && !sc.body && (t == "expression_statement" || t == "compound_statement" ||
-			t == "if_statement" || t == "return_statement") {
-			sub.top = false
-		}
 	}
 	for _, ch := range x.children(n) {
 		x.walk(ch, sub)
@@ -439,6 +436,16 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 		first = decls[0]
 	}
 	prefix, static := x.specifiers(n, first)
+	if strings.ContainsAny(prefix, ",;={}") {
+		// tree-sitter's error recovery made a declaration of broken code,
+		// such as the argument tail `a, b);` of a call cut by the hunk.
+		for _, ch := range x.children(n) {
+			if ch.IsNamed() {
+				x.walk(ch, sc)
+			}
+		}
+		return
+	}
 	isTypedef := false
 	for _, ch := range x.children(n) {
 		if ch.Type() == "type_definition" || (ch.Type() == "storage_class_specifier" && x.text(ch) == "typedef") {
@@ -461,7 +468,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 			continue
 		}
 		if di.isFunc && value == nil {
-			if sc.body || !x.plausibleProto(n, di) {
+			if sc.body || !x.plausibleProto(n) {
 				continue
 			}
 			fn := Func{
@@ -503,7 +510,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 
 // plausibleProto rejects what tree-sitter takes for a prototype in broken
 // code, such as a macro call `FOO(a, b);` without a return type.
-func (x *extractor) plausibleProto(n *sitter.Node, di declInfo) bool {
+func (x *extractor) plausibleProto(n *sitter.Node) bool {
 	typ := n.ChildByFieldName("type")
 	if typ == nil {
 		return false

@@ -124,6 +124,38 @@ func TestParseFragments(t *testing.T) {
 		}
 	})
 
+	t.Run("parameter list without its function name", func(t *testing.T) {
+		u := parseFixture(t, "hunk_param_tail.c")
+		type decl struct {
+			name, in string
+			kind     DeclKind
+			text     string
+			line     int
+		}
+		var got []decl
+		for _, d := range u.Decls {
+			got = append(got, decl{d.Name, d.InFunc, d.Kind, d.Type.Text, d.Line})
+		}
+		want := []decl{
+			{"cmd", "", DeclParam, "int", 1},
+			{"karg", "", DeclParam, "void __user *", 1},
+			{"x", "", DeclLocal, "int", 3},
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("decls\n got %v\nwant %v", got, want)
+		}
+		if len(u.Funcs) != 0 {
+			t.Errorf("functions %q, want none", funcNames(u))
+		}
+	})
+
+	t.Run("argument tail of a call is no parameter list", func(t *testing.T) {
+		u := parseFixture(t, "hunk_call_tail.c")
+		if len(u.Decls) != 0 || len(u.Funcs) != 0 {
+			t.Errorf("decls %+v funcs %q, want none", u.Decls, funcNames(u))
+		}
+	})
+
 	t.Run("body without its function", func(t *testing.T) {
 		u := parseFixture(t, "hunk_body.c")
 		if len(u.Funcs) != 0 {

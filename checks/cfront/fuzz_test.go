@@ -12,7 +12,7 @@ import (
 func FuzzParse(f *testing.F) {
 	for _, name := range []string{
 		"hunk_body.c", "hunk_closing_brace.c", "hunk_cut_body.c", "hunk_init_headless.c",
-		"hunk_member.c", "hunk_prototype.c", "hunk_tail_and_func.c",
+		"hunk_member.c", "hunk_prototype.c", "hunk_tail_and_func.c", "hunk_param_tail.c", "hunk_call_tail.c",
 	} {
 		f.Add(fixture(f, name))
 	}

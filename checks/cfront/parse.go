@@ -85,6 +85,11 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(tree.RootNode(), scope{top: true})
 	x.finish()
+	if c := orphanTail(pre); c >= 0 {
+		if params := p.orphanParams(ctx, pre, c); params != nil {
+			addOrphanParams(x.u, params, pre.line(c))
+		}
+	}
 	return x.u, nil
 }
 

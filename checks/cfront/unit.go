@@ -143,7 +143,10 @@ type DeclKind int
 
 // Declaration kinds.
 const (
-	// DeclParam is a function parameter.
+	// DeclParam is a function parameter. A fragment that starts inside a
+	// parameter list (a header longer than the hunk's context) reports the
+	// parameters it shows with InFunc "": the function is named in the
+	// hunk's @@ context.
 	DeclParam DeclKind = iota
 	// DeclLocal is a variable declared inside a function body. In a
 	// fragment, an indented declaration at file scope also counts as local

@@ -1,0 +1,91 @@
+package cfront
+
+import (
+	"context"
+	"slices"
+	"strings"
+)
+
+// orphanName names the function wrapped around a parameter-list tail.
+const orphanName = "patchbot_orphan_params__"
+
+// orphanTail finds a fragment that starts inside a parameter list, as a
+// hunk does when a function header spans more lines than the hunk's
+// context shows:
+//
+//	     int cmd, void __user *karg)
+//	{
+//
+// It returns the offset of the unmatched ")" or -1.
+func orphanTail(p *prepared) int {
+	src := p.parse
+	depth := 0
+	for i := 0; i < len(src); i++ {
+		switch src[i] {
+		case '(':
+			depth++
+		case ')':
+			if depth == 0 {
+				return orphanFollow(src, i)
+			}
+			depth--
+		case ';', '{', '}', '=':
+			if depth == 0 {
+				return -1
+			}
+		case '"', '\'':
+			return -1
+		}
+	}
+	return -1
+}
+
+// orphanFollow accepts the ")" at c when a body or the end of a
+// prototype follows it.
+func orphanFollow(src []byte, c int) int {
+	j := skipSpace(src, c+1)
+	if j < len(src) && (src[j] == '{' || src[j] == ';') {
+		return c
+	}
+	return -1
+}
+
+// orphanParams parses the parameter-list tail src[:c+1] by wrapping it in
+// a prototype, and returns its parameters when every one of them is a
+// declaration with a name (a call's argument tail is not).
+func (p *Parser) orphanParams(ctx context.Context, pre *prepared, c int) []Param {
+	// The wrapper adds no newline, so lines stay those of the fragment.
+	src := "int " + orphanName + "(" + string(pre.keep[:c+1]) + ";"
+	u, err := p.Parse(ctx, []byte(src))
+	if err != nil || len(u.Funcs) != 1 || u.Funcs[0].Name != orphanName {
+		return nil
+	}
+	params := u.Funcs[0].Type.Params
+	if len(params) == 0 {
+		return nil
+	}
+	for _, prm := range params {
+		if prm.Name == "" || len(tokenizeType(prm.Type.Text)) < 1 || strings.ContainsAny(prm.Type.Text, "=+-/%&|<>!?:") {
+			return nil
+		}
+	}
+	return params
+}
+
+// addOrphanParams reports the parameters of a parameter-list tail as
+// DeclParam with InFunc "" (the function is named in the hunk's context),
+// replacing what tree-sitter made of those lines.
+func addOrphanParams(u *Unit, params []Param, lastLine int) {
+	names := make([]string, 0, len(params))
+	for _, prm := range params {
+		names = append(names, prm.Name)
+	}
+	u.Decls = slices.DeleteFunc(u.Decls, func(d Decl) bool {
+		return d.Line <= lastLine && d.InFunc == "" && slices.Contains(names, d.Name)
+	})
+	decls := make([]Decl, 0, len(params)+len(u.Decls))
+	for _, prm := range params {
+		decls = append(decls, Decl{Name: prm.Name, Type: prm.Type, Kind: DeclParam, Line: prm.Line})
+	}
+	u.Decls = append(decls, u.Decls...)
+}

@@ -1,0 +1,2 @@
+		   arg2, arg3);
+	return 0;
