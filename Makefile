@@ -38,10 +38,9 @@ vet:
 test: deps vet
 	$(GO) test -count=1 -timeout 45m $(PKGS)
 
-# The README's first command: review the bundled example series against the
-# bundled miniature tree.
+# The README's first command: the list bot end to end on built-in examples.
 demo:
-	$(GO) run ./cmd/patchbot check --tree testdata/examples/tree testdata/examples/proto-ioctl-v1
+	$(GO) run ./cmd/patchbot demo
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)

@@ -27,7 +27,6 @@ func Review(ctx context.Context, ss []*series.Series, env *checks.Env) ([]report
 		if err != nil {
 			errs = append(errs, fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err))
 		}
-		report.SortFindings(fs)
 		out = append(out, report.SeriesResult{Series: s, Findings: fs})
 	}
 	return out, errs

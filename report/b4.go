@@ -97,17 +97,7 @@ func b4Summary(fs []checks.Finding) string {
 	if len(fs) == 0 {
 		return "no findings"
 	}
-	var errs, warns, notes int
-	for _, f := range fs {
-		switch f.Severity {
-		case checks.SeverityError:
-			errs++
-		case checks.SeverityNote:
-			notes++
-		default:
-			warns++
-		}
-	}
+	errs, warns, notes := CountSeverities(fs)
 	var parts []string
 	for _, c := range []struct {
 		n    int

@@ -4,8 +4,6 @@
 package report
 
 import (
-	"sort"
-
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
 )
@@ -24,19 +22,4 @@ func CountFindings(rs []SeriesResult) int {
 		n += len(r.Findings)
 	}
 	return n
-}
-
-// SortFindings orders findings the way a reader walks a series: by file,
-// then line, then check ID.
-func SortFindings(fs []checks.Finding) {
-	sort.SliceStable(fs, func(i, j int) bool {
-		a, b := fs[i], fs[j]
-		if a.File != b.File {
-			return a.File < b.File
-		}
-		if a.Line != b.Line {
-			return a.Line < b.Line
-		}
-		return a.Check < b.Check
-	})
 }

@@ -152,7 +152,7 @@ func trimDiffTail(diff string) (string, string) {
 		// Everything after the signature line must look like a signature,
 		// not like diff lines, for the cut to hold.
 		for _, l := range lines[cut+1:] {
-			if strings.HasPrefix(l, "+") || strings.HasPrefix(l, "@@") || strings.HasPrefix(l, "diff --git ") {
+			if l != "" && strings.ContainsRune(" +-\\@", rune(l[0])) || strings.HasPrefix(l, "diff --git ") {
 				cut = len(lines)
 				break
 			}

@@ -164,6 +164,7 @@ func TestParsePatchBodies(t *testing.T) {
 		{"no --- separator", "Fix it.\n\n" + diff, nil, "Fix it.\n", 0, "", 1},
 		{"traditional diff without diff --git", "Fix.\n---\n--- a/x.c\n+++ b/x.c\n@@ -1 +1 @@\n-b\n+c\n", nil, "Fix.\n", 0, "", 1},
 		{"deleted line reading '- ' is kept", "Fix.\n---\ndiff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n@@ -1,2 +1,1 @@\n a\n-- \n-- \n2.39.2\n", nil, "Fix.\n", 0, "", 1},
+		{"deleted line reading '-' followed by context, no signature", "Fix.\n---\ndiff --git a/x b/x\nindex 1..2 100644\n--- a/x\n+++ b/x\n@@ -1,3 +1,2 @@\n a\n--\n b\n", nil, "Fix.\n", 0, "", 1},
 		{"scissors", "Hi, as discussed:\n\n-- >8 --\nFrom: B <b@c>\nSubject: fix x\n\nReal message.\n\nSigned-off-by: B <b@c>\n---\n" + diff, nil, "Real message.\n", 1, "", 1},
 		{"trailer-like line inside the message stays", "Note: this matters.\nMore text.\n\nSigned-off-by: A <a@b>\n---\n" + diff, nil, "Note: this matters.\nMore text.\n", 1, "", 1},
 		{"dashed unknown key and note", "Fix.\n\nTested-on: arm64\n[ax: reworded]\nSigned-off-by: A <a@b>\n---\n" + diff, nil, "Fix.\n", 2, "", 1},

@@ -25,7 +25,7 @@ func runCLI(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 const (
 	exampleSeries = "../../testdata/examples/proto-ioctl-v1"
-	exampleTree   = "../../testdata/examples/tree"
+	exampleTree   = "../../testdata/demo/tree"
 )
 
 func TestCheckExampleSeries(t *testing.T) {
