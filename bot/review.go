@@ -6,6 +6,8 @@ package bot
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/report"
@@ -13,21 +15,88 @@ import (
 )
 
 // Review runs every check on each series and returns one result per
-// series, in the order given. A check that fails on one series is
+// series reviewed, in the order given. A check that fails on one series is
 // reported as an error naming the series; the other series are still
-// reviewed.
+// reviewed. See ReviewProgress.
 func Review(ctx context.Context, ss []*series.Series, env *checks.Env) ([]report.SeriesResult, []error) {
-	out := make([]report.SeriesResult, 0, len(ss))
-	var errs []error
-	for _, s := range ss {
-		if err := ctx.Err(); err != nil {
-			return out, append(errs, err)
-		}
-		fs, err := checks.Run(ctx, s, env)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err))
-		}
-		out = append(out, report.SeriesResult{Series: s, Findings: fs})
+	return ReviewProgress(ctx, ss, env, nil)
+}
+
+// ReviewProgress is Review with a progress callback, called after each
+// series with how many are done. Series are reviewed on every CPU: a
+// mailbox holds hundreds of independent series, and the checks are pure
+// functions of one series and the read-only tree, so env.Note must be safe
+// for concurrent use. When ctx ends, the series not reviewed yet are left
+// out of the results and ctx's error is returned among the errors.
+func ReviewProgress(ctx context.Context, ss []*series.Series, env *checks.Env, progress func(done, total int)) ([]report.SeriesResult, []error) {
+	results := make([]report.SeriesResult, len(ss))
+	errs := make([]error, len(ss))
+	reviewed := make([]bool, len(ss))
+	next := make(chan int)
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	for range min(runtime.GOMAXPROCS(0), max(len(ss), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				s := ss[i]
+				fs, err := checks.Run(ctx, s, env)
+				if err != nil {
+					errs[i] = fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err)
+				}
+				results[i] = report.SeriesResult{Series: s, Findings: fs}
+				reviewed[i] = true
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done, len(ss))
+					mu.Unlock()
+				}
+			}
+		}()
 	}
-	return out, errs
+feed:
+	for i := range ss {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	out := results[:0]
+	var all []error
+	for i := range results {
+		if errs[i] != nil {
+			all = append(all, errs[i])
+		}
+		if reviewed[i] {
+			out = append(out, results[i])
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		all = append(all, err)
+	}
+	return out, all
+}
+
+// OnceNotes wraps fn so that each distinct notice reaches it once per run,
+// however many series (and goroutines) report it.
+func OnceNotes(fn func(msg string)) func(msg string) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	return func(msg string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[msg] {
+			return
+		}
+		seen[msg] = true
+		fn(msg)
+	}
 }

@@ -3,9 +3,7 @@ package bot
 import (
 	"context"
 	"log/slog"
-	"runtime"
 	"sort"
-	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/mail"
@@ -54,61 +52,15 @@ func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*repo
 		}
 		env.Tree = x
 	}
-	items, errs := reviewParallel(ctx, res.Series, env, opt.Progress)
-	t.Items = items
+	results, errs := ReviewProgress(ctx, res.Series, env, opt.Progress)
+	for _, r := range results {
+		t.Items = append(t.Items, ClassifySeries(r))
+	}
 	if ctx.Err() != nil {
-		return t, append(errs, ctx.Err())
+		return t, errs
 	}
 	SortTriage(t.Items)
 	return t, errs
-}
-
-// reviewParallel reviews the series on every CPU: a mailbox holds
-// hundreds of independent series, and the checks are pure functions of
-// one series and the read-only tree. Results keep the input order.
-func reviewParallel(ctx context.Context, ss []*series.Series, env *checks.Env, progress func(done, total int)) ([]report.TriageItem, []error) {
-	items := make([]report.TriageItem, len(ss))
-	errs := make([][]error, len(ss))
-	next := make(chan int)
-	var mu sync.Mutex
-	done := 0
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), max(len(ss), 1)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				rs, es := Review(ctx, []*series.Series{ss[i]}, env)
-				errs[i] = es
-				if len(rs) == 1 {
-					items[i] = ClassifySeries(rs[0])
-				}
-				mu.Lock()
-				done++
-				if progress != nil {
-					progress(done, len(ss))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	for i := range ss {
-		if ctx.Err() != nil {
-			break
-		}
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	var all []error
-	out := items[:0]
-	for i, it := range items {
-		all = append(all, errs[i]...)
-		if it.Result.Series != nil {
-			out = append(out, it)
-		}
-	}
-	return out, all
 }
 
 // ClassifySeries classifies one reviewed series: its state, its findings

@@ -115,7 +115,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
 
-	env := &checks.Env{Note: func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }}
+	env := &checks.Env{Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
 	if opt.quiet() {
 		env.Note = func(string) {}
 	}

@@ -108,7 +108,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	topt := bot.TriageOptions{
 		Tree: opt.tree,
 		Log:  log,
-		Note: func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) },
+		Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }),
 	}
 	if cfg != nil {
 		if topt.Tree == "" {
