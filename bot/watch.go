@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
 )
@@ -188,10 +187,7 @@ func pipelineOptions(ctx context.Context, cfg *config.Config, log *slog.Logger) 
 		}
 		cc = append(cc, mail.Address{Name: a.Name, Email: a.Address})
 	}
-	rules := make([]checks.Rule, len(cfg.Checks.Rules))
-	for i, r := range cfg.Checks.Rules {
-		rules[i] = checks.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New}
-	}
+	rules := ConfigRules(cfg)
 	sig := ""
 	if cfg.Reply.SignatureCommand != "" {
 		out, err := exec.CommandContext(ctx, "sh", "-c", cfg.Reply.SignatureCommand).Output()

@@ -13,6 +13,7 @@ import (
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
@@ -35,6 +36,7 @@ type checkOptions struct {
 	tree     string
 	verbose  bool
 	failOn   string
+	config   string
 }
 
 // Check output formats. b4 and checkpatch are read by b4, which treats
@@ -72,6 +74,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to); \"auto\" uses the git checkout of the current directory when it is a kernel tree")
 	fs.StringVar(&opt.failOn, "fail-on", failOnAny, "exit 1 on `LEVEL`: any finding, warning (errors and warnings), error (errors only) or never")
 	fs.BoolVar(&opt.verbose, "v", false, "explain each finding and list every mail skipped as not a patch")
+	fs.StringVar(&opt.config, "config", "", "read pinned conversion rules ([[checks.rule]]) and the tree ([checks] tree) from `FILE`")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		if err == flag.ErrHelp {
@@ -103,6 +106,17 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	}
 	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
 
+	var rules []checks.Rule
+	if opt.config != "" {
+		cfg, err := config.Load(opt.config)
+		if err != nil {
+			return reportUsage(std.err, err)
+		}
+		rules = bot.ConfigRules(cfg)
+		if opt.tree == "" {
+			opt.tree = cfg.Checks.Tree
+		}
+	}
 	msgs := readInputs(ctx, std, opt, paths)
 	if len(msgs) == 0 {
 		// For b4, no output and a non-zero exit is a failed check, with
@@ -115,7 +129,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
 
-	env := &checks.Env{Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
+	env := &checks.Env{Rules: rules, Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
 	if opt.quiet() {
 		env.Note = func(string) {}
 	}
@@ -127,7 +141,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		}
 	}
 	if tree != "" {
-		x, err := bot.OpenTree(ctx, tree, res.Series, nil, log)
+		x, err := bot.OpenTree(ctx, tree, res.Series, rules, log)
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 			return exitUsage

@@ -213,3 +213,35 @@ func TestCheckBadMailDoesNotStopTheOthers(t *testing.T) {
 		t.Errorf("the good series was not reviewed:\n%s", out)
 	}
 }
+
+// A conversion rule pinned in the config is applied like an inferred one.
+func TestCheckConfigPinnedRule(t *testing.T) {
+	tree, err := filepath.Abs(exampleTree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := filepath.Join(t.TempDir(), "patchbot.toml")
+	toml := `[checks]
+tree = "` + tree + `"
+
+[[checks.rule]]
+struct = "proto"
+member = "close"
+old = "void (struct sock *, long)"
+new = "void (struct sock *, long, int)"
+`
+	if err := os.WriteFile(cfg, []byte(toml), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runCLI(t, "", "check", "-config", cfg, exampleSeries)
+	if code != exitFindings {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, errOut)
+	}
+	if !strings.Contains(out, "net/ipv4/raw.c:8: error: raw_close() implements struct proto.close") {
+		t.Errorf("pinned rule not applied (the tree from the config neither):\n%s", out)
+	}
+	code, _, errOut = runCLI(t, "", "check", "-config", filepath.Join(t.TempDir(), "none.toml"), exampleSeries)
+	if code != exitUsage || !strings.Contains(errOut, "none.toml") {
+		t.Errorf("missing config: exit %d, stderr %q", code, errOut)
+	}
+}

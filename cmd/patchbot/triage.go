@@ -12,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/patchbot/patchbot/bot"
-	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/internal/progress"
 	"github.com/patchbot/patchbot/mail"
@@ -114,9 +113,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		if topt.Tree == "" {
 			topt.Tree = cfg.Checks.Tree
 		}
-		for _, r := range cfg.Checks.Rules {
-			topt.Rules = append(topt.Rules, checks.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New})
-		}
+		topt.Rules = bot.ConfigRules(cfg)
 	}
 	bar := progress.New(std.err, "reviewing series", 0)
 	topt.Progress = func(done, total int) {
