@@ -292,7 +292,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	}
 	env := &checks.Env{Rules: p.opts.Rules, Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
 	if p.opts.Tree != "" {
-		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log)
+		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log, nil)
 		if err != nil {
 			p.log.Error("kernel tree unusable; reviewing without it", "tree", p.opts.Tree, "err", err)
 		} else {

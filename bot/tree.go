@@ -13,13 +13,14 @@ import (
 // OpenTree indexes the kernel tree at dir for reviewing ss: only the files
 // that mention what the series touch (and the structs of the rules) are
 // parsed, and parses are cached under the user cache directory, so a
-// second run re-reads only what changed.
+// second run re-reads only what changed. progress, when set, follows the
+// indexing (see checks.IndexOptions.Progress).
 //
 // Implementers of a converted callback are often defined in a file that
 // never names the struct (tcp_ioctl lives in net/ipv4/tcp.c, bound in
 // tcp_ipv4.c), so a second pass also indexes the files that mention the
 // functions bound to each rule's member.
-func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []checks.Rule, log *slog.Logger) (*checks.TreeIndex, error) {
+func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []checks.Rule, log *slog.Logger, progress func(done, total int)) (*checks.TreeIndex, error) {
 	rules := slices.Clone(pinned)
 	for _, s := range ss {
 		inferred, err := checks.InferRules(ctx, s)
@@ -34,7 +35,7 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []che
 		// would hold nothing the checks could ask for.
 		needles = []string{"struct "}
 	}
-	opt := checks.IndexOptions{Needles: needles, Log: log}
+	opt := checks.IndexOptions{Needles: needles, Log: log, Progress: progress}
 	x, err := checks.BuildIndex(ctx, dir, opt)
 	if err != nil {
 		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)

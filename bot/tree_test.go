@@ -21,7 +21,7 @@ func TestOpenTreeResolvesImplementersOutsideTheStructsFiles(t *testing.T) {
 	rule := checks.Rule{Struct: "proto", Member: "ioctl",
 		Old: "int (struct sock *, int, unsigned long)", New: "int (struct sock *, int, int *)"}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	x, err := OpenTree(context.Background(), root, nil, []checks.Rule{rule}, log)
+	x, err := OpenTree(context.Background(), root, nil, []checks.Rule{rule}, log, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -24,6 +24,8 @@ type TriageOptions struct {
 	// Progress, when set, is called after each series is reviewed with how
 	// many are done out of how many.
 	Progress func(done, total int)
+	// TreeProgress, when set, follows the indexing of the tree.
+	TreeProgress func(done, total int)
 }
 
 // Triage assembles msgs into series, reviews every series and returns
@@ -46,7 +48,7 @@ func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*repo
 		if log == nil {
 			log = slog.New(slog.DiscardHandler)
 		}
-		x, err := OpenTree(ctx, opt.Tree, res.Series, opt.Rules, log)
+		x, err := OpenTree(ctx, opt.Tree, res.Series, opt.Rules, log, opt.TreeProgress)
 		if err != nil {
 			return t, []error{err}
 		}

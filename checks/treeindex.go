@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -34,6 +35,10 @@ type IndexOptions struct {
 	Workers int
 	// Log receives progress and cache diagnostics; default slog.Default().
 	Log *slog.Logger
+	// Progress, when set, is called after each file is indexed with how
+	// many of the candidate files are done; it must be safe for
+	// concurrent use.
+	Progress func(done, total int)
 }
 
 // TreeIndex is the index of a kernel tree: struct definitions, initializer
@@ -116,6 +121,7 @@ func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*TreeIndex,
 	next := make(chan int)
 	var firstErr error
 	var errOnce sync.Once
+	var indexed atomic.Int64
 	for range workers {
 		wg.Add(1)
 		go func() {
@@ -128,6 +134,9 @@ func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*TreeIndex,
 			}()
 			for i := range next {
 				r, err := indexFile(ctx, root, &files[i], opt.Needles, cache, &p)
+				if opt.Progress != nil {
+					opt.Progress(int(indexed.Add(1)), len(files))
+				}
 				if err != nil {
 					errOnce.Do(func() { firstErr = err })
 					continue

@@ -14,6 +14,7 @@ import (
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/internal/progress"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
@@ -64,6 +65,15 @@ const treeAuto = "auto"
 // stderr lines for findings (b4 prep/am) or needs no chatter.
 func (o checkOptions) quiet() bool {
 	return o.format == formatB4 || o.format == formatCheckpatch
+}
+
+// checkBar returns a progress bar on stderr (drawn only when stderr is a
+// terminal), or nil, which draws nothing, for the formats b4 reads.
+func checkBar(std stdio, opt checkOptions, label string) *progress.Bar {
+	if opt.quiet() {
+		return nil
+	}
+	return progress.New(std.err, label, 0)
 }
 
 func runCheck(ctx context.Context, args []string, std stdio) int {
@@ -117,7 +127,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 			opt.tree = cfg.Checks.Tree
 		}
 	}
-	msgs := readInputs(ctx, std, opt, paths)
+	msgs := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"))
 	if len(msgs) == 0 {
 		// For b4, no output and a non-zero exit is a failed check, with
 		// stderr as its details.
@@ -141,14 +151,18 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		}
 	}
 	if tree != "" {
-		x, err := bot.OpenTree(ctx, tree, res.Series, rules, log)
+		treeBar := checkBar(std, opt, "indexing tree")
+		x, err := bot.OpenTree(ctx, tree, res.Series, rules, log, treeBar.Track)
+		treeBar.Done()
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 			return exitUsage
 		}
 		env.Tree = x
 	}
-	results, errs := bot.Review(ctx, res.Series, env)
+	reviewBar := checkBar(std, opt, "reviewing series")
+	results, errs := bot.ReviewProgress(ctx, res.Series, env, reviewBar.Track)
+	reviewBar.Done()
 	for _, err := range errs {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 	}
@@ -218,13 +232,15 @@ func isKernelTree(dir string) bool {
 
 // readInputs reads every path and the git range, printing one line per
 // mail that could not be read, and returns the usable messages.
-func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string) []*mail.Message {
+func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar) []*mail.Message {
 	r := &mail.Reader{Stdin: std.in}
 	var msgs []*mail.Message
 	collect := func(m *mail.Message) error {
 		msgs = append(msgs, m)
+		bar.Add(1)
 		return nil
 	}
+	defer bar.Done()
 	var all []error
 	if len(paths) > 0 {
 		errs, err := r.ReadPaths(ctx, paths, collect)

@@ -115,12 +115,12 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		}
 		topt.Rules = bot.ConfigRules(cfg)
 	}
+	treeBar := progress.New(std.err, "indexing tree", 0)
+	topt.TreeProgress = treeBar.Track
 	bar := progress.New(std.err, "reviewing series", 0)
-	topt.Progress = func(done, total int) {
-		bar.SetTotal(int64(total))
-		bar.Set(int64(done))
-	}
+	topt.Progress = bar.Track
 	t, errs := bot.Triage(ctx, in.msgs, topt)
+	treeBar.Done()
 	bar.Done()
 	for _, err := range errs {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
@@ -192,10 +192,7 @@ func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (t
 	}
 	in := triageInput{uids: map[string][]uint32{}, source: "imap://" + cfg.Addr + "/" + mbox}
 	bar := progress.New(errw, "fetching mail", 0)
-	validity, err := mail.ReadIMAPMailbox(ctx, cfg, func(done, total int) {
-		bar.SetTotal(int64(total))
-		bar.Set(int64(done))
-	}, func(uid uint32, raw []byte) error {
+	validity, err := mail.ReadIMAPMailbox(ctx, cfg, bar.Track, func(uid uint32, raw []byte) error {
 		in.read++
 		m, perr := mail.Parse(raw, fmt.Sprintf("imap:%d", uid))
 		if m == nil {

@@ -96,6 +96,19 @@ func (b *Bar) Set(done int64) {
 	b.maybeDraw(false)
 }
 
+// Track moves the bar to done of total. It has the shape of the progress
+// callbacks patchbot's long operations take (func(done, total int)), so a
+// bar's Track can be passed to them directly.
+func (b *Bar) Track(done, total int) {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.total, b.done = int64(total), int64(done)
+	b.maybeDraw(false)
+}
+
 // Done erases the bar, leaving the terminal line empty for what follows.
 func (b *Bar) Done() {
 	if b == nil {

@@ -81,3 +81,14 @@ func TestForcedBarThrottlesAndErases(t *testing.T) {
 		t.Errorf("Done does not erase the line: %q", buf.String())
 	}
 }
+
+func TestTrackSetsTotalAndDone(t *testing.T) {
+	var buf bytes.Buffer
+	b := NewForced(&buf, "indexing tree", 0)
+	b.Track(3, 12)
+	if got, want := buf.String(), "\r\x1b[K"+Line("indexing tree", 3, 12); got != want {
+		t.Errorf("Track drew %q, want %q", got, want)
+	}
+	var nilBar *Bar
+	nilBar.Track(1, 2) // a nil bar (no progress wanted) draws nothing and does not panic
+}
