@@ -1,0 +1,144 @@
+package checks
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+// derefWord finds "name->"; addressOnly then drops the ones under "&",
+// which only compute an address.
+var derefWord = regexp.MustCompile(`([A-Za-z_]\w*)\s*->`)
+
+// userDerefs is rule (d): a line the patch adds that dereferences a __user
+// pointer ("dereference of noderef expression").
+func (m *model) userDerefs(k int, im *image) []Finding {
+	if im.patch != k {
+		return nil
+	}
+	var out []Finding
+	for l := 1; l <= len(im.text); l++ {
+		if !im.Changed(l) {
+			continue
+		}
+		text := codeOf(im.text[l-1])
+		for _, loc := range derefWord.FindAllStringSubmatchIndex(text, -1) {
+			name := text[loc[2]:loc[3]]
+			if addressOnly(text, loc[0]) {
+				continue
+			}
+			fn := im.enclosingLine(l)
+			d, ok := userPointer(m.scopeDecls(k, im.File, fn, name))
+			if !ok || d.Type.Pointer() != 1 {
+				continue
+			}
+			out = append(out, Finding{
+				Check: DroppedUserID, Severity: SeverityWarning,
+				File: im.File, Line: im.FileLine(l), Symbol: fn + ":" + name,
+				Message: fmt.Sprintf("dereference of noderef expression: '%s' is declared '%s' and is read with '->'", name, declText(d.Type, d.Name)),
+				Explanation: fmt.Sprintf("'%s' points to user memory; reading a member through it dereferences a user pointer in kernel context "+
+					"(no access_ok() check, faults under SMAP/PAN). sparse reports \"dereference of noderef expression\". Copy the "+
+					"structure (or the one field) in with copy_from_user()/get_user() first.", name),
+				Quote:      im.quote(l, l),
+				Suggestion: fmt.Sprintf("read the field with get_user(x, &%s->field) or copy the struct with copy_from_user()", name),
+				MessageID:  m.patchMessageID(k),
+			})
+			break
+		}
+	}
+	return out
+}
+
+// codeOf drops a line's comment and string literals, and returns "" for
+// preprocessor lines and comment lines.
+func codeOf(s string) string {
+	t := strings.TrimSpace(s)
+	if strings.HasPrefix(t, "#") || strings.HasPrefix(t, "*") || strings.HasPrefix(t, "/*") || strings.HasPrefix(t, "//") {
+		return ""
+	}
+	if i := strings.Index(s, "//"); i >= 0 {
+		s = s[:i]
+	}
+	if i := strings.Index(s, "/*"); i >= 0 {
+		s = s[:i]
+	}
+	return stringLit.ReplaceAllString(s, `""`)
+}
+
+var stringLit = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+
+// addressOnly reports whether the member access at byte i only computes an
+// address or a size: under "&" or inside sizeof/typeof/offsetof.
+func addressOnly(text string, i int) bool {
+	before := strings.TrimRight(text[:i], " \t(")
+	if strings.HasSuffix(before, "&") && !strings.HasSuffix(before, "&&") {
+		return true
+	}
+	for _, kw := range []string{"sizeof", "typeof", "__typeof__", "offsetof", "__same_type", "typeof_member"} {
+		if j := strings.LastIndex(text[:i], kw); j >= 0 {
+			seg := text[j:i]
+			if strings.Count(seg, "(") > strings.Count(seg, ")") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kernelAddr matches an argument that is the address of a variable:
+// "&name", "&name.field[i]".
+var kernelAddr = regexp.MustCompile(`^&\s*\(?\s*([A-Za-z_]\w*)\b`)
+
+// kernelAddrArgs is rule (b3): a call the patch adds that passes the
+// address of a kernel variable where the callee takes a __user pointer.
+func (m *model) kernelAddrArgs(k int, im *image) []Finding {
+	if im.patch != k {
+		return nil
+	}
+	var out []Finding
+	for _, c := range im.unit.Calls {
+		if !im.Changed(c.Line) {
+			continue
+		}
+		for i, a := range c.Args {
+			mm := kernelAddr.FindStringSubmatch(strings.TrimSpace(a.Text))
+			if mm == nil || a.Cast != nil {
+				continue
+			}
+			fn := im.enclosing(c.InFunc, c.Line)
+			ds := m.scopeDecls(k, im.File, fn, mm[1])
+			if len(ds) == 0 || !allKernelObjects(ds) {
+				continue
+			}
+			if !m.userParam(c.Func, i+1, k) {
+				continue
+			}
+			out = append(out, Finding{
+				Check: DroppedUserID, Severity: SeverityWarning,
+				File: im.File, Line: im.FileLine(c.Line), Symbol: fn + ":" + c.Func,
+				Message: fmt.Sprintf("incorrect type in argument %d (different address spaces): %s() expects a '__user' pointer but gets the kernel address '%s'",
+					i+1, c.Func, a.Text),
+				Explanation: fmt.Sprintf("Argument %d of %s() is a user-space pointer, but '%s' is the address of the kernel variable '%s' (%s). "+
+					"The callee will treat kernel memory as user memory (and fail access_ok(), or worse); sparse reports \"different address spaces\".",
+					i+1, c.Func, a.Text, mm[1], declText(ds[0].Type, mm[1])),
+				Quote:      im.quote(c.Line, c.Line),
+				Suggestion: fmt.Sprintf("pass the user pointer, or use the kernel-memory variant of %s()", c.Func),
+				MessageID:  m.patchMessageID(k),
+			})
+		}
+	}
+	return out
+}
+
+// allKernelObjects reports whether every declaration is a kernel object
+// (not a pointer): its address is kernel memory whatever it holds.
+func allKernelObjects(ds []cfront.Decl) bool {
+	for _, d := range ds {
+		if d.Type.Pointer() > 0 || d.Type.User() || d.Kind == cfront.DeclMember {
+			return false
+		}
+	}
+	return true
+}
