@@ -1,0 +1,333 @@
+package cfront
+
+import (
+	"strings"
+
+	sitter "github.com/smacker/go-tree-sitter"
+)
+
+// declInfo is what a declarator declares.
+type declInfo struct {
+	name     string
+	nameNode *sitter.Node
+	typ      Type
+	// fn is the function type of a function or a function pointer.
+	fn *FuncType
+	// isFunc is true for a function (not a pointer to one).
+	isFunc bool
+	// fnDecl is the function_declarator of a function.
+	fnDecl *sitter.Node
+}
+
+var storageWords = map[string]bool{
+	"static": true, "extern": true, "inline": true, "register": true, "auto": true,
+	"typedef": true, "_Thread_local": true, "__thread": true, "__inline": true, "__inline__": true,
+}
+
+// specifiers returns the type prefix of a declaration-like node (the text
+// from its start to its first declarator, storage classes removed, struct
+// bodies shortened to the tag) and whether it said "static".
+func (x *extractor) specifiers(n *sitter.Node, firstDecl *sitter.Node) (string, bool) {
+	start := int(n.StartByte())
+	end := int(n.EndByte())
+	if firstDecl != nil {
+		end = int(firstDecl.StartByte())
+	}
+	typ := n.ChildByFieldName("type")
+	var text string
+	if typ != nil && typ.ChildByFieldName("body") != nil && int(typ.StartByte()) >= start && int(typ.EndByte()) <= end {
+		tag := typ.Type()
+		tag = strings.TrimSuffix(tag, "_specifier")
+		if nm := typ.ChildByFieldName("name"); nm != nil {
+			tag += " " + x.text(nm)
+		}
+		text = string(x.p.keep[start:typ.StartByte()]) + " " + tag + " " + string(x.p.keep[typ.EndByte():end])
+	} else {
+		text = string(x.p.keep[start:end])
+	}
+	words := tokenizeType(text)
+	static := false
+	out := words[:0]
+	for _, w := range words {
+		if storageWords[w] {
+			static = static || w == "static"
+			continue
+		}
+		out = append(out, w)
+	}
+	return joinType(out), static
+}
+
+// unwrapName follows the declarator field down to the declared identifier.
+func unwrapName(d *sitter.Node) *sitter.Node {
+	for d != nil {
+		switch d.Type() {
+		case "identifier", "field_identifier", "type_identifier", "primitive_type":
+			return d
+		case "parenthesized_declarator", "attributed_declarator":
+			if d.NamedChildCount() == 0 {
+				return nil
+			}
+			d = d.NamedChild(0)
+		default:
+			next := d.ChildByFieldName("declarator")
+			if next == nil {
+				return nil
+			}
+			d = next
+		}
+	}
+	return nil
+}
+
+// outerFuncDecl is the outermost function_declarator of a declarator chain.
+func outerFuncDecl(d *sitter.Node) *sitter.Node {
+	for d != nil {
+		switch d.Type() {
+		case "function_declarator", "abstract_function_declarator":
+			return d
+		case "parenthesized_declarator", "attributed_declarator", "abstract_parenthesized_declarator":
+			if d.NamedChildCount() == 0 {
+				return nil
+			}
+			d = d.NamedChild(0)
+		default:
+			d = d.ChildByFieldName("declarator")
+		}
+	}
+	return nil
+}
+
+// declarator analyses one declarator d (not an init_declarator) given the
+// type prefix of its declaration.
+func (x *extractor) declarator(prefix string, d *sitter.Node) declInfo {
+	var di declInfo
+	di.nameNode = unwrapName(d)
+	if di.nameNode != nil {
+		di.name = x.text(di.nameNode)
+	}
+	f := outerFuncDecl(d)
+	if f == nil {
+		// Plain, pointer or array declarator: its text without the name.
+		var text string
+		if di.nameNode != nil {
+			text = string(x.p.keep[d.StartByte():di.nameNode.StartByte()]) + " " +
+				string(x.p.keep[di.nameNode.EndByte():d.EndByte()])
+		} else {
+			text = string(x.p.keep[d.StartByte():d.EndByte()])
+		}
+		di.typ = newType(prefix + " " + text)
+		return di
+	}
+	ft := FuncType{Ret: newType(prefix + " " + string(x.p.keep[d.StartByte():f.StartByte()]))}
+	x.params(f.ChildByFieldName("parameters"), &ft)
+	di.fn = &ft
+	inner := f.ChildByFieldName("declarator")
+	if inner != nil && (inner.Type() == "identifier" || inner.Type() == "field_identifier") {
+		di.isFunc = true
+		di.fnDecl = f
+		return di
+	}
+	di.typ = newType(ft.pointerText())
+	return di
+}
+
+// params fills ft's parameters from a parameter_list.
+func (x *extractor) params(list *sitter.Node, ft *FuncType) {
+	if list == nil {
+		return
+	}
+	for _, ch := range x.children(list) {
+		switch ch.Type() {
+		case "variadic_parameter", "...":
+			ft.Variadic = true
+		case "parameter_declaration":
+			d := ch.ChildByFieldName("declarator")
+			prefix, _ := x.specifiers(ch, d)
+			if d == nil {
+				if prefix == "void" && len(x.children(list)) <= 3 {
+					continue // (void)
+				}
+				ft.Params = append(ft.Params, Param{Type: newType(prefix), Line: x.line(ch)})
+				continue
+			}
+			di := x.declarator(prefix, d)
+			line := x.line(ch)
+			if di.nameNode != nil {
+				line = x.line(di.nameNode)
+			}
+			if di.isFunc {
+				// A parameter of function type is a function pointer.
+				di.typ = newType(di.fn.pointerText())
+			}
+			ft.Params = append(ft.Params, Param{Name: di.name, Type: di.typ, Line: line})
+		}
+	}
+}
+
+// funcDef handles a function_definition.
+func (x *extractor) funcDef(n *sitter.Node, sc scope) {
+	d := n.ChildByFieldName("declarator")
+	body := n.ChildByFieldName("body")
+	if d == nil {
+		x.walkChildren(n, sc)
+		return
+	}
+	prefix, static := x.specifiers(n, d)
+	di := x.declarator(prefix, d)
+	if !di.isFunc || di.name == "" {
+		// Kernel macros can make tree-sitter see a definition where there
+		// is none (e.g. `LIST_HEAD(x) {`); take only what is inside.
+		x.walk(body, scope{body: true})
+		return
+	}
+	fn := Func{
+		Name: di.name, Type: *di.fn, Definition: true, Static: static,
+		Line: x.line(di.nameNode), EndLine: x.endLine(n),
+	}
+	x.u.Funcs = append(x.u.Funcs, fn)
+	x.paramDecls(fn)
+	if x.declsOnly && body != nil && !hasInitList(x.p.parse[body.StartByte():body.EndByte()]) {
+		return
+	}
+	x.walk(body, scope{fn: di.name, body: true})
+}
+
+// hasInitList reports whether code may hold an initializer list: a "{"
+// after "=" or after a cast's ")".
+func hasInitList(code []byte) bool {
+	for i := 1; i < len(code); i++ {
+		if code[i] != '{' {
+			continue
+		}
+		j := i - 1
+		for j > 0 && (code[j] == ' ' || code[j] == '\t' || code[j] == '\n') {
+			j--
+		}
+		if code[j] == '=' || code[j] == ')' && i-j > 0 && isCompoundLiteral(code, j) {
+			return true
+		}
+	}
+	return false
+}
+
+// isCompoundLiteral reports whether the ")" at code[j] closes a cast to a
+// struct, as in `(struct foo){ ... }`.
+func isCompoundLiteral(code []byte, j int) bool {
+	depth := 0
+	for k := j; k >= 0 && k > j-maxPrefix; k-- {
+		switch code[k] {
+		case ')':
+			depth++
+		case '(':
+			depth--
+			if depth == 0 {
+				inner := strings.TrimSpace(string(code[k+1 : j]))
+				return strings.HasPrefix(inner, "struct ") || strings.HasPrefix(inner, "const struct ")
+			}
+		}
+	}
+	return false
+}
+
+func (x *extractor) paramDecls(fn Func) {
+	for _, p := range fn.Type.Params {
+		if p.Name == "" {
+			continue
+		}
+		x.u.Decls = append(x.u.Decls, Decl{Name: p.Name, Type: p.Type, Kind: DeclParam, InFunc: fn.Name, Line: p.Line})
+	}
+}
+
+// declaration handles a declaration: prototypes, variables, initializers.
+func (x *extractor) declaration(n *sitter.Node, sc scope) {
+	decls := x.declarators(n)
+	if typ := n.ChildByFieldName("type"); typ != nil && typ.ChildByFieldName("body") != nil {
+		x.walk(typ, sc)
+	}
+	var first *sitter.Node
+	if len(decls) > 0 {
+		first = decls[0]
+	}
+	prefix, static := x.specifiers(n, first)
+	if strings.ContainsAny(prefix, ",;={}") {
+		// tree-sitter's error recovery made a declaration of broken code,
+		// such as the argument tail `a, b);` of a call cut by the hunk.
+		for _, ch := range x.children(n) {
+			if ch.IsNamed() {
+				x.walk(ch, sc)
+			}
+		}
+		return
+	}
+	isTypedef := false
+	for _, ch := range x.children(n) {
+		if ch.Type() == "type_definition" || (ch.Type() == "storage_class_specifier" && x.text(ch) == "typedef") {
+			isTypedef = true
+		}
+	}
+	for _, d := range decls {
+		var value *sitter.Node
+		if d.Type() == "init_declarator" {
+			value = d.ChildByFieldName("value")
+			d = d.ChildByFieldName("declarator")
+			if d == nil {
+				x.walk(value, sc)
+				continue
+			}
+		}
+		di := x.declarator(prefix, d)
+		if di.name == "" || isTypedef {
+			x.walk(value, sc)
+			continue
+		}
+		if di.isFunc && value == nil {
+			if sc.body || !x.plausibleProto(n) {
+				continue
+			}
+			fn := Func{
+				Name: di.name, Type: *di.fn, Static: static,
+				Line: x.line(di.nameNode), EndLine: x.endLine(n),
+			}
+			x.u.Funcs = append(x.u.Funcs, fn)
+			x.paramDecls(fn)
+			continue
+		}
+		kind := DeclGlobal
+		switch {
+		case sc.body:
+			kind = DeclLocal
+		case x.p.lineColumn(int(n.StartByte())) > 0:
+			// Indented code at file scope is the inside of a function or
+			// struct whose header is outside the fragment.
+			kind = DeclLocal
+		}
+		decl := Decl{Name: di.name, Type: di.typ, Kind: kind, InFunc: sc.fn, Line: x.line(di.nameNode)}
+		x.u.Decls = append(x.u.Decls, decl)
+		idx := len(x.u.Decls) - 1
+		if kind == DeclLocal && sc.fn == "" {
+			x.declOff = append(x.declOff, idx, int(n.StartByte()))
+		}
+		if kind == DeclLocal && !sc.body && di.fn != nil && value == nil {
+			x.members = append(x.members, pendingMember{
+				m:   Member{Name: di.name, Type: di.typ, Func: di.fn, Line: decl.Line},
+				off: int(n.StartByte()), endLine: x.endLine(n), decl: idx,
+			})
+		}
+		if value != nil && value.Type() == "initializer_list" {
+			x.initDecl(prefix, d, di, value, sc)
+			continue
+		}
+		x.walk(value, sc)
+	}
+}
+
+// plausibleProto rejects what tree-sitter takes for a prototype in broken
+// code, such as a macro call `FOO(a, b);` without a return type.
+func (x *extractor) plausibleProto(n *sitter.Node) bool {
+	typ := n.ChildByFieldName("type")
+	if typ == nil {
+		return false
+	}
+	return !keywords[x.text(typ)]
+}
