@@ -336,7 +336,7 @@ func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *chec
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				out[i] = reviewOne(ctx, ss[i], env)
+				out[i] = reviewSeries(ctx, ss[i], env)
 			}
 		}()
 	}
@@ -348,14 +348,15 @@ func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *chec
 	return out
 }
 
-func reviewOne(ctx context.Context, s *series.Series, env *checks.Env) (rv review) {
-	defer func() {
-		if r := recover(); r != nil {
-			rv = review{panicked: r, stack: string(debug.Stack())}
-		}
-	}()
+func reviewSeries(ctx context.Context, s *series.Series, env *checks.Env) (rv review) {
 	results, errs := Review(ctx, []*series.Series{s}, env)
-	rv.errs = errs
+	for _, err := range errs {
+		if pe, ok := errors.AsType[*PanicError](err); ok {
+			rv.panicked, rv.stack = pe.Value, pe.Stack
+			continue
+		}
+		rv.errs = append(rv.errs, err)
+	}
 	if len(results) == 1 {
 		rv.findings = results[0].Findings
 	}

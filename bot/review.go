@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 
 	"github.com/patchbot/patchbot/checks"
@@ -43,13 +44,7 @@ func ReviewProgress(ctx context.Context, ss []*series.Series, env *checks.Env, p
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				s := ss[i]
-				fs, err := checks.Run(ctx, s, env)
-				if err != nil {
-					errs[i] = fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err)
-				}
-				results[i] = report.SeriesResult{Series: s, Findings: fs}
-				reviewed[i] = true
+				results[i], errs[i], reviewed[i] = reviewOne(ctx, ss[i], env)
 				if progress != nil {
 					mu.Lock()
 					done++
@@ -61,6 +56,11 @@ func ReviewProgress(ctx context.Context, ss []*series.Series, env *checks.Env, p
 	}
 feed:
 	for i := range ss {
+		// select picks at random among ready cases: look at ctx first so
+		// that no new series starts once it has ended.
+		if ctx.Err() != nil {
+			break
+		}
 		select {
 		case next <- i:
 		case <-ctx.Done():
@@ -83,6 +83,38 @@ feed:
 		all = append(all, err)
 	}
 	return out, all
+}
+
+// reviewOne runs the checks on one series. A check that panics (a bug, on
+// input nobody foresaw) must not take the list bot or the other series down:
+// the panic comes back as a *PanicError and the series as not reviewed.
+func reviewOne(ctx context.Context, s *series.Series, env *checks.Env) (r report.SeriesResult, err error, reviewed bool) {
+	defer func() {
+		if v := recover(); v != nil {
+			r, err, reviewed = report.SeriesResult{}, &PanicError{Series: s, Value: v, Stack: string(debug.Stack())}, false
+		}
+	}()
+	fs, err := checks.Run(ctx, s, env)
+	if err != nil {
+		err = fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err)
+	}
+	return report.SeriesResult{Series: s, Findings: fs}, err, true
+}
+
+// PanicError reports a check that panicked on a series.
+type PanicError struct {
+	Series *series.Series
+	// Value is what the check panicked with, Stack where.
+	Value any
+	Stack string
+}
+
+// Error names the series and the panic value (the stack is in Stack).
+func (e *PanicError) Error() string {
+	if e.Series == nil {
+		return fmt.Sprintf("checks panicked: %v", e.Value)
+	}
+	return fmt.Sprintf("series %q v%d <%s>: checks panicked: %v", e.Series.Title, e.Series.Version, e.Series.ID, e.Value)
 }
 
 // OnceNotes wraps fn so that each distinct notice reaches it once per run,
