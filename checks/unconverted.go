@@ -235,10 +235,20 @@ func (c UnconvertedImplementer) run(m *model) ([]Finding, error) {
 	if m.env.Tree == nil {
 		m.note("unconverted-implementer: only the series itself was searched for implementers; the tree-wide part needs --tree DIR")
 	}
+	inferred := map[string]bool{}
+	for _, r := range m.inferRules() {
+		inferred[r.Struct+"."+r.Member] = true
+	}
 	var out []Finding
 	for _, r := range rules {
 		if err := m.ctx.Err(); err != nil {
 			return nil, fmt.Errorf("unconverted-implementer on %q: %w", m.s.Title, err)
+		}
+		// Say where the conversion comes from: the diff, or a rule pinned
+		// in the config for a callback the series does not retype itself.
+		changes, converts := "the series changes the member to", "This series converts"
+		if !inferred[r.Struct+"."+r.Member] {
+			changes, converts = "the pinned conversion rule changes the member to", "The pinned conversion rule ([[checks.rule]]) converts"
 		}
 		for _, im := range m.unconverted(r) {
 			state := "a type that matches neither the old nor the new member type"
@@ -249,12 +259,12 @@ func (c UnconvertedImplementer) run(m *model) ([]Finding, error) {
 			f := Finding{
 				Check: UnconvertedID, Severity: SeverityError,
 				File: im.File, Line: im.Line, Symbol: im.Func,
-				Message: fmt.Sprintf("%s() implements struct %s.%s (bound at %s:%d) but still has %s '%s'; the series changes the member to '%s'",
-					im.Func, r.Struct, r.Member, im.BindFile, im.BindLine, state, im.Type, r.New),
-				Explanation: fmt.Sprintf("This series converts the callback struct %s.%s from '%s' to '%s'. Every function bound to that member "+
+				Message: fmt.Sprintf("%s() implements struct %s.%s (bound at %s:%d) but still has %s '%s'; %s '%s'",
+					im.Func, r.Struct, r.Member, im.BindFile, im.BindLine, state, im.Type, changes, r.New),
+				Explanation: fmt.Sprintf("%s the callback struct %s.%s from '%s' to '%s'. Every function bound to that member "+
 					"must be converted with it: %s() is bound in the initializer of %s (%s:%d) and keeps '%s', so the initializer no longer "+
 					"compiles (gcc 12: -Werror=incompatible-pointer-types), or, cast away, the callback is called with arguments it does not expect.",
-					r.Struct, r.Member, r.Old, r.New, im.Func, im.Var, im.BindFile, im.BindLine, im.Type),
+					converts, r.Struct, r.Member, r.Old, r.New, im.Func, im.Var, im.BindFile, im.BindLine, im.Type),
 				Quote:      append(slices.Clone(im.quote), fmt.Sprintf("%s:%d: .%s", im.BindFile, im.BindLine, bind)),
 				Suggestion: fmt.Sprintf("convert %s() to '%s' like the other implementers in this series", im.Func, r.New),
 				MessageID:  m.seriesMessageID(),

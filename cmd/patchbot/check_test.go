@@ -237,7 +237,7 @@ new = "void (struct sock *, long, int)"
 	if code != exitFindings {
 		t.Fatalf("exit %d, want %d; stderr:\n%s", code, exitFindings, errOut)
 	}
-	if !strings.Contains(out, "net/ipv4/raw.c:8: error: raw_close() implements struct proto.close") {
+	if !strings.Contains(out, "net/ipv4/raw.c:8: error: raw_close() implements struct proto.close") || !strings.Contains(out, "the pinned conversion rule changes the member to") {
 		t.Errorf("pinned rule not applied (the tree from the config neither):\n%s", out)
 	}
 	code, _, errOut = runCLI(t, "", "check", "-config", filepath.Join(t.TempDir(), "none.toml"), exampleSeries)
