@@ -38,17 +38,17 @@ func writeSeriesText(w *errWriter, r SeriesResult, opt TextOptions) {
 	w.printf("  author:  %s\n", s.Author.String())
 	w.printf("  status:  %s\n", Completeness(s))
 	if s.Cover != nil {
-		w.printf("  0/%d <%s> %s\n", s.Total, s.Cover.MessageID, s.Cover.Subject)
+		w.printf("  0/%d %s %s\n", s.Total, bracketID(s.Cover.MessageID), s.Cover.Subject)
 	}
 	for _, p := range s.Patches {
 		id, subj := "", ""
 		if p.Msg != nil {
 			id, subj = p.Msg.MessageID, p.Msg.Subject
 		}
-		w.printf("  %d/%d <%s> %s\n", p.Index, p.Total, id, subj)
+		w.printf("  %d/%d %s %s\n", p.Index, p.Total, bracketID(id), subj)
 	}
 	for _, v := range s.Versions {
-		w.printf("  other version: v%d <%s>\n", v.Version, v.ID)
+		w.printf("  other version: v%d %s\n", v.Version, bracketID(v.ID))
 	}
 	if len(r.Findings) == 0 {
 		w.printf("  findings: none\n")
@@ -139,6 +139,15 @@ func seriesTags(s *series.Series) string {
 		return ""
 	}
 	return " (" + strings.Join(tags, ", ") + ")"
+}
+
+// bracketID renders a Message-ID as mail headers do, or says there is
+// none (git format-patch output without --thread carries none).
+func bracketID(id string) string {
+	if id == "" {
+		return "(no Message-ID)"
+	}
+	return "<" + id + ">"
 }
 
 // errWriter keeps the first write error so the rendering code stays
