@@ -33,11 +33,6 @@ func Linux61(tb testing.TB) string {
 	if complete(root) {
 		return root
 	}
-	// A tree without the completion mark is left over from an older
-	// layout; replace it.
-	if err := os.RemoveAll(root); err != nil {
-		tb.Fatalf("remove incomplete tree %s: %v", root, err)
-	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		tb.Fatalf("create %s: %v", dir, err)
 	}
@@ -58,9 +53,18 @@ func Linux61(tb testing.TB) string {
 		tb.Fatalf("mark unpacked tree: %v", err)
 	}
 	// Rename is atomic: a concurrent or interrupted run never sees half a
-	// tree. If another run won the race, use its tree.
-	if err := os.Rename(filepath.Join(tmp, "linux-source-6.1"), root); err != nil && !complete(root) {
-		tb.Fatalf("install unpacked tree at %s: %v", root, err)
+	// tree. Test packages run in parallel and may all unpack at once: if
+	// another run won the race, use its tree. Only a tree without the
+	// completion mark (an older layout) is replaced, and only after our own
+	// copy is ready, so a tree another package is reading is never removed.
+	unpacked := filepath.Join(tmp, "linux-source-6.1")
+	if err := os.Rename(unpacked, root); err != nil && !complete(root) {
+		if err := os.RemoveAll(root); err != nil {
+			tb.Fatalf("remove incomplete tree %s: %v", root, err)
+		}
+		if err := os.Rename(unpacked, root); err != nil && !complete(root) {
+			tb.Fatalf("install unpacked tree at %s: %v", root, err)
+		}
 	}
 	tb.Logf("unpacked linux 6.1 net/ and include/ into %s in %v", root, time.Since(start).Round(time.Millisecond))
 	return root
