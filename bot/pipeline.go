@@ -290,7 +290,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	if len(d.ready) == 0 {
 		return d.next, nil
 	}
-	env := &checks.Env{Rules: p.opts.Rules, Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
+	env := &checks.Env{Rules: p.opts.Rules, Parses: checks.NewParseCache(), Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
 	if p.opts.Tree != "" {
 		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log, nil)
 		if err != nil {

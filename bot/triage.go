@@ -39,7 +39,7 @@ func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*repo
 	for _, c := range checks.Checks() {
 		t.Checks = append(t.Checks, c.ID())
 	}
-	env := &checks.Env{Rules: opt.Rules, Note: opt.Note}
+	env := &checks.Env{Rules: opt.Rules, Note: opt.Note, Parses: checks.NewParseCache()}
 	if env.Note == nil {
 		env.Note = func(string) {}
 	}

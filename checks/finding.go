@@ -62,6 +62,9 @@ type Env struct {
 	// such as "tree-wide part needs --tree DIR" or how many hunks did not
 	// apply to the tree.
 	Note func(msg string)
+	// Parses, when set, shares C parses between the series of a run
+	// (see ParseCache); nil parses every series afresh.
+	Parses *ParseCache
 }
 
 // Rule is a callback conversion: the member Member of struct Struct

@@ -202,13 +202,12 @@ func (im *image) parse(ctx context.Context) *cfront.Unit {
 	if im.unit != nil {
 		return im.unit
 	}
-	var u *cfront.Unit
-	var err error
-	if p, ok := ctx.Value(parserKey{}).(*cfront.Parser); ok {
-		u, err = p.Parse(ctx, im.src)
-	} else {
-		u, err = cfront.Parse(im.src)
-	}
+	u, err := cachedParse(ctx, im.src, func() (*cfront.Unit, error) {
+		if p, ok := ctx.Value(parserKey{}).(*cfront.Parser); ok {
+			return p.Parse(ctx, im.src)
+		}
+		return cfront.Parse(im.src)
+	})
 	if err != nil || u == nil {
 		slog.DebugContext(ctx, "C front end could not parse image", "file", im.File, "err", err)
 		u = &cfront.Unit{}

@@ -71,6 +71,9 @@ func newModel(ctx context.Context, s *series.Series, env *Env) (*model, error) {
 	}
 	parser := cfront.NewParser()
 	ctx = context.WithValue(ctx, parserKey{}, parser)
+	if env.Parses != nil {
+		ctx = context.WithValue(ctx, parseCacheKey{}, env.Parses)
+	}
 	m := &model{ctx: ctx, s: s, env: env, noted: map[string]bool{}, views: map[int][]*image{}, parser: parser}
 	state := map[string][]string{}
 	for k, p := range s.Patches {

@@ -139,7 +139,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
 
-	env := &checks.Env{Rules: rules, Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
+	env := &checks.Env{Rules: rules, Parses: checks.NewParseCache(), Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
 	if opt.quiet() {
 		env.Note = func(string) {}
 	}
