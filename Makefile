@@ -44,3 +44,16 @@ demo:
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+# Every parser that reads mail or diffs from strangers has a fuzz target;
+# `make fuzz` runs each for FUZZTIME (go test fuzzes one target at a time).
+FUZZTIME ?= 2m
+FUZZ_TARGETS = ./mail:FuzzParse ./mail:FuzzReadMbox ./mail:FuzzIMAPHeaderMessageID \
+	./mail:FuzzComposeReply ./series:FuzzParseSubject ./series:FuzzParsePatch \
+	./checks/cfront:FuzzParse ./checks:FuzzApplyFile
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzzing $$name in $$pkg for $(FUZZTIME)"; \
+		$(GO) test $$pkg -run '^$$' -fuzz "^$$name$$" -fuzztime $(FUZZTIME) || exit 1; \
+	done
