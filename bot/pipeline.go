@@ -282,7 +282,9 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	d := p.pool.due(now, p.opts.Grace, p.held)
 	for _, id := range d.stale {
 		p.log.Debug("mail belongs to no series; no longer waited for", "msgid", id)
-		if err := p.store.SetMessageStatus(ctx, id, MessageDone); err != nil {
+	}
+	if len(d.stale) > 0 {
+		if err := p.store.SetMessagesStatus(ctx, d.stale, MessageDone); err != nil {
 			return time.Time{}, err
 		}
 	}
@@ -509,10 +511,8 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 // remembers the series for its next version.
 func (p *Pipeline) finish(ctx context.Context, s *series.Series) error {
 	ids := seriesMessageIDs(s)
-	for _, id := range ids {
-		if err := p.store.SetMessageStatus(ctx, id, MessageDone); err != nil {
-			return err
-		}
+	if err := p.store.SetMessagesStatus(ctx, ids, MessageDone); err != nil {
+		return err
 	}
 	p.pool.remove(ids)
 	delete(p.held, SeriesKey(s.ID, s.Version))

@@ -237,23 +237,35 @@ func (s *Store) MarkSeen(ctx context.Context, msgid, spoolPath string) error {
 	return nil
 }
 
-// SetMessageStatus changes the status of a mail MarkSeen recorded.
+// SetMessageStatus records what became of a mail (see SetMessagesStatus).
 func (s *Store) SetMessageStatus(ctx context.Context, msgid, status string) error {
+	return s.SetMessagesStatus(ctx, []string{msgid}, status)
+}
+
+// SetMessagesStatus records what became of the mails of one series, in one
+// transaction (one fsync, however many patches the series has). Every mail
+// must have been marked seen.
+func (s *Store) SetMessagesStatus(ctx context.Context, msgids []string, status string) error {
 	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketMessages))
-		var rec MessageRecord
-		v := b.Get([]byte(msgid))
-		if v == nil {
-			return errors.New("not marked seen")
+		for _, msgid := range msgids {
+			var rec MessageRecord
+			v := b.Get([]byte(msgid))
+			if v == nil {
+				return fmt.Errorf("message <%s>: not marked seen", msgid)
+			}
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return fmt.Errorf("message <%s>: %w", msgid, err)
+			}
+			rec.Status = status
+			if err := putJSON(b, msgid, rec); err != nil {
+				return fmt.Errorf("message <%s>: %w", msgid, err)
+			}
 		}
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return err
-		}
-		rec.Status = status
-		return putJSON(b, msgid, rec)
+		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("set status of message <%s>: %w", msgid, err)
+		return fmt.Errorf("set status %q of %d messages: %w", status, len(msgids), err)
 	}
 	return nil
 }

@@ -478,3 +478,34 @@ func BenchmarkStoreSeenMessageID(b *testing.B) {
 		}
 	}
 }
+
+func TestStoreSetMessagesStatusIsOneTransaction(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(filepath.Join(t.TempDir(), "state.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, id := range []string{"a@x", "b@x"} {
+		if err := s.MarkSeen(ctx, id, "/spool/"+id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.SetMessagesStatus(ctx, []string{"a@x", "b@x"}, MessageDone); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"a@x", "b@x"} {
+		rec, ok, err := s.Message(ctx, id)
+		if err != nil || !ok || rec.Status != MessageDone {
+			t.Errorf("%s: %+v %v %v, want status %q", id, rec, ok, err, MessageDone)
+		}
+	}
+	// One unknown mail fails the whole change: nothing half-recorded.
+	err = s.SetMessagesStatus(ctx, []string{"a@x", "never@x"}, MessageFailed)
+	if err == nil || !strings.Contains(err.Error(), "<never@x>: not marked seen") {
+		t.Fatalf("err = %v, want the unknown mail named", err)
+	}
+	if rec, _, _ := s.Message(ctx, "a@x"); rec.Status != MessageDone {
+		t.Errorf("a@x changed to %q by a failed transaction", rec.Status)
+	}
+}
