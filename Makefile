@@ -6,9 +6,11 @@ GO       ?= go
 PKGS     ?= ./...
 # Debian packages the tests use as real peers: b4 (series agreement),
 # Dovecot (IMAP), linux-source-6.1 (a real kernel tree), git-email
-# (sendemail-validate), gcc for cgo (tree-sitter), chromium (renders the
-# triage page headless).
-DEB_PKGS ?= b4 dovecot-imapd linux-source-6.1 git git-email gcc ca-certificates xz-utils chromium
+# (sendemail-validate) with libmailtools-perl (git send-email dies
+# without Perl's Mail::Address, which --no-install-recommends leaves
+# out), gcc for cgo (tree-sitter), chromium (renders the triage page
+# headless).
+DEB_PKGS ?= b4 dovecot-imapd linux-source-6.1 git git-email libmailtools-perl gcc ca-certificates xz-utils chromium
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test deps vet demo fuzz bench

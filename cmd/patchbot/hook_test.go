@@ -211,6 +211,12 @@ func TestSendEmailValidateHook(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(strings.TrimSpace(string(execPath)), "git-send-email")); err != nil {
 		t.Skipf("git send-email unavailable (install the Debian package git-email): %v", err)
 	}
+	// git send-email loads Perl's Mail::Address before it does anything
+	// and dies with "BUG: The 'Mail::Address' module is not here" without
+	// it: name the missing package instead of failing on git's error.
+	if out, err := exec.Command("perl", "-MMail::Address", "-e", "1").CombinedOutput(); err != nil {
+		t.Skipf("git send-email cannot run: Perl's Mail::Address is missing (install the Debian package libmailtools-perl; `make deps` does): %v\n%s", err, out)
+	}
 	bin := patchbotBinary(t)
 	repo := scratchRepo(t, map[string]scratchCommit{"clean": cleanCommit, "error": errorCommit, "warning": warningCommit})
 	tests := []struct {
