@@ -68,8 +68,8 @@ func TestCorpusIouring2023(t *testing.T) {
 	}
 
 	// Every failure must carry a named reason; this archive year has one:
-	// a reply whose text/plain part declares charset "utf-7", which has no
-	// decoder; its bytes are kept and the message is still usable.
+	// a reply whose text/plain part declares charset "utf-7", which
+	// go-message has no decoder for; it is decoded as UTF-7 and noted.
 	for _, e := range errs {
 		t.Logf("failure: %v", e)
 	}
@@ -77,10 +77,10 @@ func TestCorpusIouring2023(t *testing.T) {
 		t.Fatalf("got %d failures, want 1", len(errs))
 	}
 	var re *ReadError
-	if !errors.As(errs[0], &re) || !errors.Is(errs[0], ErrUndecodableCharset) ||
+	if !errors.As(errs[0], &re) || !errors.Is(errs[0], ErrUnknownCharset) ||
 		re.Source != path+":2863" || re.MessageID != "SJ0PR08MB649422919BA3E86C48E83340AB12A@SJ0PR08MB6494.namprd08.prod.outlook.com" ||
-		!strings.Contains(re.Error(), `undecodable charset "utf-7"`) {
-		t.Errorf("failure = %v, want message 2863 with undecodable charset \"utf-7\"", errs[0])
+		!strings.Contains(re.Error(), `unknown charset "utf-7": read as UTF-7`) {
+		t.Errorf("failure = %v, want message 2863 with unknown charset \"utf-7\" read as UTF-7", errs[0])
 	}
 
 	if len(msgs) != iouringMessages {

@@ -21,8 +21,12 @@ var (
 	ErrBrokenHeader = errors.New("broken header")
 	// ErrBrokenMIME reports a broken MIME structure or transfer encoding.
 	ErrBrokenMIME = errors.New("broken MIME")
-	// ErrUndecodableCharset reports a charset with no decoder; the bytes
-	// are kept undecoded.
+	// ErrUnknownCharset reports a charset label with no decoder (a bogus
+	// "y", or UTF-7); the text was read as UTF-7, UTF-8 or Latin-1, and
+	// the warning says which.
+	ErrUnknownCharset = errors.New("unknown charset")
+	// ErrUndecodableCharset reports an RFC 2047 encoded word in a header
+	// whose charset has no decoder; the word is kept as written.
 	ErrUndecodableCharset = errors.New("undecodable charset")
 	// ErrNULBytes reports NUL bytes in the decoded body; they are removed.
 	ErrNULBytes = errors.New("NUL bytes in body")
@@ -40,8 +44,8 @@ const maxMIMEDepth = 16
 //
 // The result follows one rule: a non-nil *Message is usable. When err is
 // also non-nil it is a *ReadError carrying warnings about that usable
-// message (no Message-ID, an undecodable charset whose bytes were kept
-// raw, NUL bytes removed, a multipart cut short after the text was read).
+// message (no Message-ID, an unknown charset read as UTF-8 or Latin-1,
+// NUL bytes removed, a multipart cut short after the text was read).
 // A nil *Message means the mail could not be read (broken header, broken
 // MIME before any text, empty input); err then says why. Parse never
 // panics, whatever the input.

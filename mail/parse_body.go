@@ -24,13 +24,6 @@ func decodeWarning(err error) error {
 // entityWarning turns go-message's "readable, but" errors into ours.
 func entityWarning(ent *message.Entity, err error) error {
 	switch {
-	case message.IsUnknownCharset(err):
-		_, params, _ := ent.Header.ContentType()
-		inner := err
-		for errors.Unwrap(inner) != nil {
-			inner = errors.Unwrap(inner)
-		}
-		return fmt.Errorf("%w %q: %w", ErrUndecodableCharset, params["charset"], inner)
 	case message.IsUnknownEncoding(err):
 		return fmt.Errorf("%w: unknown Content-Transfer-Encoding %q, body kept as is",
 			ErrBrokenMIME, ent.Header.Get("Content-Transfer-Encoding"))
@@ -129,7 +122,8 @@ func (w *bodyWalker) leaf(ent *message.Entity, entErr error, mediaType string) e
 	if !take {
 		return nil
 	}
-	if entErr != nil {
+	unknownCharset := message.IsUnknownCharset(entErr)
+	if entErr != nil && !unknownCharset {
 		w.warns = append(w.warns, entityWarning(ent, entErr))
 	}
 	data, err := io.ReadAll(ent.Body)
@@ -140,6 +134,15 @@ func (w *bodyWalker) leaf(ent *message.Entity, entErr error, mediaType string) e
 		w.warns = append(w.warns, fmt.Errorf("%w: %s part is cut short: %w", ErrBrokenMIME, mediaType, err))
 	case err != nil:
 		return fmt.Errorf("%w: decoding %s part: %w", ErrBrokenMIME, mediaType, err)
+	}
+	if unknownCharset {
+		// go-message hands over the bytes as they were (transfer encoding
+		// undone): read them as a mail client would rather than lose the
+		// patch, and say how they were read.
+		_, params, _ := ent.Header.ContentType()
+		var as string
+		data, as = fallbackDecode(params["charset"], data)
+		w.warns = append(w.warns, fmt.Errorf("%w %q: read as %s", ErrUnknownCharset, params["charset"], as))
 	}
 	if w.buf.Len() > 0 && !bytes.HasSuffix(w.buf.Bytes(), []byte("\n")) {
 		w.buf.WriteByte('\n')

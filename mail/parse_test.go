@@ -118,12 +118,12 @@ func TestParseFixtures(t *testing.T) {
 				"--- a/c.c\n+++ b/c.c\n@@ -1 +1 @@\n-c\n+cc\n",
 		},
 		{
-			name:        "unknown charset keeps the bytes and warns",
+			name:        "unknown charset is read as UTF-8 and noted",
 			fixture:     "unknown-charset.eml",
 			wantID:      "charset-1@example.org",
 			wantBody:    "plain ascii text\n+int x;\n",
-			wantWarn:    ErrUndecodableCharset,
-			wantWarnMsg: `undecodable charset "x-no-such-charset"`,
+			wantWarn:    ErrUnknownCharset,
+			wantWarnMsg: `unknown charset "x-no-such-charset": read as UTF-8`,
 		},
 		{
 			name:        "NUL bytes are removed and reported",
@@ -341,6 +341,26 @@ func TestParseBodySelection(t *testing.T) {
 			raw:      "Message-ID: <a@x>\nContent-Type: text/plain\nContent-Transfer-Encoding: x-uuencode\n\nraw\n",
 			wantBody: "raw\n",
 			wantWarn: ErrBrokenMIME,
+		},
+		{
+			// git send-email asks "Which 8bit encoding should I declare
+			// [UTF-8]?" and writes the answer as the charset: "y" is common.
+			name:     `send-email's charset "y" over UTF-8 bytes is read as UTF-8`,
+			raw:      "Message-ID: <a@x>\nContent-Type: text/plain; charset=\"y\"\nContent-Transfer-Encoding: 8bit\n\nSigned-off-by: J\u00f6rg \u2018x\u2019\n+int x;\n",
+			wantBody: "Signed-off-by: J\u00f6rg \u2018x\u2019\n+int x;\n",
+			wantWarn: ErrUnknownCharset,
+		},
+		{
+			name:     "a bogus charset over bytes that are not UTF-8 is read as Latin-1",
+			raw:      "Message-ID: <a@x>\nContent-Type: text/plain; charset=y\nContent-Transfer-Encoding: 8bit\n\nJ\xf6rg\n",
+			wantBody: "J\u00f6rg\n",
+			wantWarn: ErrUnknownCharset,
+		},
+		{
+			name:     "UTF-7 is decoded, quoted-printable first",
+			raw:      "Message-ID: <a@x>\nContent-Type: text/plain; charset=utf-7\nContent-Transfer-Encoding: quoted-printable\n\nHi Mom -+Jjo--!=0A1 +- 1 =3D 2 +AKM-1\n",
+			wantBody: "Hi Mom -\u263a-!\n1 + 1 = 2 \u00a31\n",
+			wantWarn: ErrUnknownCharset,
 		},
 		{
 			name:     "unknown charset in an HTML part that is not taken is no warning",
