@@ -147,6 +147,7 @@ func (m *model) checkBinding(k int, b bindSite) (Finding, bool) {
 			Quote:      quote,
 			Suggestion: fmt.Sprintf("give %s() the member's type '%s'", b.Func, want),
 			MessageID:  m.patchMessageID(k),
+			Patch:      m.patchNumber(k),
 		}, true
 	}
 	return Finding{}, false
@@ -190,6 +191,7 @@ func (m *model) protoDefConflicts(k int, fi *fileImages, skip, done map[string]b
 					Quote:      quote,
 					Suggestion: fmt.Sprintf("change the %s at %s:%d to '%s' as well", kind[o.fn.Definition], o.file, o.line, f.Type.String()),
 					MessageID:  m.patchMessageID(k),
+					Patch:      m.patchNumber(k),
 				})
 				break
 			}

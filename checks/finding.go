@@ -34,6 +34,9 @@ type Finding struct {
 	// MessageID is the mail the finding is in (the patch, or the cover
 	// letter for series-level findings).
 	MessageID string `json:"message_id"`
+	// Patch is the counter of the patch the finding is in (the k of
+	// "[PATCH k/N]"), 0 for a finding about the series as a whole.
+	Patch int `json:"patch,omitempty"`
 	// Explanation is a paragraph on why this is wrong, Quote the offending
 	// lines, Suggestion a fix where one is obvious.
 	Explanation string   `json:"explanation,omitempty"`

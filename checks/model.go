@@ -195,6 +195,11 @@ func (m *model) seriesMessageID() string {
 	return m.s.ID
 }
 
+// patchNumber is the counter of patch k in its series (the k of "k/N").
+func (m *model) patchNumber(k int) int {
+	return m.patches[k].p.Index
+}
+
 // patchMessageID is the Message-ID of patch k.
 func (m *model) patchMessageID(k int) string {
 	if p := m.patches[k].p; p.Msg != nil {

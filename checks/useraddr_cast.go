@@ -37,6 +37,7 @@ func (m *model) userCasts(k int, im *image) []Finding {
 			Quote:      im.quote(c.Line, c.Line),
 			Suggestion: fmt.Sprintf("copy the data with copy_from_user()/copy_to_user(), or keep the __user annotation: `(%s)%s`", addUser(c.To.Text), c.Expr.Ident),
 			MessageID:  m.patchMessageID(k),
+			Patch:      m.patchNumber(k),
 		})
 	}
 	for _, c := range im.unit.Calls {
@@ -58,6 +59,7 @@ func (m *model) userCasts(k int, im *image) []Finding {
 			Quote:      im.quote(c.Line, c.Line),
 			Suggestion: fmt.Sprintf("cast to `%s`, or pass a pointer declared __user", addUser(a.Cast.Text)),
 			MessageID:  m.patchMessageID(k),
+			Patch:      m.patchNumber(k),
 		})
 	}
 	return out
@@ -138,6 +140,7 @@ func (m *model) userAssigns(k int, im *image) []Finding {
 			Quote:      im.quote(l, l),
 			Suggestion: fmt.Sprintf("cast to `%s` (or use u64_to_user_ptr())", addUser(got)),
 			MessageID:  m.patchMessageID(k),
+			Patch:      m.patchNumber(k),
 		})
 	}
 	return out

@@ -141,6 +141,7 @@ func (m *model) lostUser(k int, fi *fileImages) []Finding {
 			Quote:      q,
 			Suggestion: fmt.Sprintf("keep `%s`", declText(was.d.Type, a.d.Name)),
 			MessageID:  m.patchMessageID(k),
+			Patch:      m.patchNumber(k),
 		})
 	}
 	return out

@@ -44,6 +44,7 @@ func (m *model) userDerefs(k int, im *image) []Finding {
 				Quote:      im.quote(l, l),
 				Suggestion: fmt.Sprintf("read the field with get_user(x, &%s->field) or copy the struct with copy_from_user()", name),
 				MessageID:  m.patchMessageID(k),
+				Patch:      m.patchNumber(k),
 			})
 			break
 		}
@@ -126,6 +127,7 @@ func (m *model) kernelAddrArgs(k int, im *image) []Finding {
 				Quote:      im.quote(c.Line, c.Line),
 				Suggestion: fmt.Sprintf("pass the user pointer, or use the kernel-memory variant of %s()", c.Func),
 				MessageID:  m.patchMessageID(k),
+				Patch:      m.patchNumber(k),
 			})
 		}
 	}

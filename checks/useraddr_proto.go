@@ -51,6 +51,7 @@ func (m *model) protoUserMismatch(k int, fi *fileImages, done map[string]bool) [
 					Quote:      quote,
 					Suggestion: fmt.Sprintf("declare parameter %d the same way in both places", i+1),
 					MessageID:  m.patchMessageID(k),
+					Patch:      m.patchNumber(k),
 				})
 				break
 			}

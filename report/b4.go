@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/series"
 )
 
 // B4 check statuses, the only three current b4 accepts (anything else it
@@ -74,7 +75,7 @@ func BuildB4(rs []SeriesResult, opt B4Options) []B4Result {
 			Status:  B4Status(r.Findings, opt.WarningsFail),
 			Summary: b4Summary(r.Findings),
 			URL:     opt.URL,
-			Details: b4Details(r.Findings),
+			Details: b4Details(r.Series, r.Findings),
 		})
 	}
 	return out
@@ -115,7 +116,7 @@ func b4Summary(fs []checks.Finding) string {
 // b4Details is every finding in gcc style with its quoted lines,
 // explanation and suggested fix: what the reviewer reads in b4's detail
 // view.
-func b4Details(fs []checks.Finding) string {
+func b4Details(s *series.Series, fs []checks.Finding) string {
 	var b strings.Builder
 	w := &errWriter{w: &b}
 	for i, f := range fs {
@@ -123,7 +124,7 @@ func b4Details(fs []checks.Finding) string {
 			w.printf("\n")
 		}
 		w.printf("%s\n", GCCLine(f))
-		writeFindingDetail(w, f)
+		writeFindingDetail(w, s, f)
 	}
 	return b.String()
 }
@@ -139,7 +140,7 @@ func WriteCheckpatch(w io.Writer, rs []SeriesResult, warningsFail bool) error {
 	ew := &errWriter{w: w}
 	for _, r := range rs {
 		for _, f := range r.Findings {
-			ew.printf("%s\n", checkpatchLine(f, warningsFail))
+			ew.printf("%s (in %s)\n", checkpatchLine(f, warningsFail), PatchName(r.Series, f))
 		}
 	}
 	return ew.err

@@ -80,7 +80,8 @@ func TestWriteB4(t *testing.T) {
 			t.Errorf("summary %q", s)
 		}
 		d := got[0]["details"].(string)
-		for _, w := range []string{"[callback-signature]", "[dropped-user]", "    | net/foo/af_foo.c:84: static int foo_ioctl", "suggested fix: use int *karg"} {
+		for _, w := range []string{"[callback-signature]", "[dropped-user]", "    | net/foo/af_foo.c:84: static int foo_ioctl", "suggested fix: use int *karg",
+			"in 1/2 \"x\" <bad-2@example.org>", "in 2/2 \"x\" <bad-3@example.org>"} {
 			if !strings.Contains(d, w) {
 				t.Errorf("details lack %q:\n%s", w, d)
 			}
@@ -95,8 +96,8 @@ func TestWriteCheckpatch(t *testing.T) {
 		warningsFail bool
 		want         string
 	}{
-		{"errors and warnings", false, "net/foo/af_foo.c:84: ERROR: initialization of struct proto.ioctl from incompatible pointer type [callback-signature]\nnet/foo/af_foo.c:11: WARNING: 'argp' lost '__user' [dropped-user]\n"},
-		{"warnings as errors", true, "net/foo/af_foo.c:84: ERROR: initialization of struct proto.ioctl from incompatible pointer type [callback-signature]\nnet/foo/af_foo.c:11: ERROR: 'argp' lost '__user' [dropped-user]\n"},
+		{"errors and warnings", false, "net/foo/af_foo.c:84: ERROR: initialization of struct proto.ioctl from incompatible pointer type [callback-signature] (in 1/2 \"x\")\nnet/foo/af_foo.c:11: WARNING: 'argp' lost '__user' [dropped-user] (in 2/2 \"x\")\n"},
+		{"warnings as errors", true, "net/foo/af_foo.c:84: ERROR: initialization of struct proto.ioctl from incompatible pointer type [callback-signature] (in 1/2 \"x\")\nnet/foo/af_foo.c:11: ERROR: 'argp' lost '__user' [dropped-user] (in 2/2 \"x\")\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -55,15 +55,21 @@ func writeSeriesText(w *errWriter, r SeriesResult, opt TextOptions) {
 		return
 	}
 	w.printf("  findings: %d\n", len(r.Findings))
-	for _, f := range r.Findings {
-		w.printf("%s\n", GCCLine(f))
-		if opt.Verbose {
-			writeFindingDetail(w, f)
+	// Grouped under the patch they are in, so that the author knows which
+	// commit to amend; the gcc-style lines stay at the start of the line
+	// for editors.
+	for _, group := range byPatch(r.Findings) {
+		w.printf("  in %s:\n", PatchName(s, group[0]))
+		for _, f := range group {
+			w.printf("%s\n", GCCLine(f))
+			if opt.Verbose {
+				writeFindingDetail(w, s, f)
+			}
 		}
 	}
 }
 
-func writeFindingDetail(w *errWriter, f checks.Finding) {
+func writeFindingDetail(w *errWriter, s *series.Series, f checks.Finding) {
 	for _, q := range f.Quote {
 		w.printf("    | %s\n", q)
 	}
@@ -74,7 +80,9 @@ func writeFindingDetail(w *errWriter, f checks.Finding) {
 		w.printf("    suggested fix: %s\n", f.Suggestion)
 	}
 	if f.MessageID != "" {
-		w.printf("    in <%s>\n", f.MessageID)
+		w.printf("    in %s <%s>\n", PatchName(s, f), f.MessageID)
+	} else {
+		w.printf("    in %s\n", PatchName(s, f))
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 func testTriage() *Triage {
 	at := func(day int) time.Time { return time.Date(2026, 11, day, 10, 0, 0, 0, time.UTC) }
 	patch := func(id string, i, n int) *series.Patch {
-		return &series.Patch{Msg: &mail.Message{MessageID: id, Subject: "[PATCH] x"}, Index: i, Total: n}
+		return &series.Patch{Msg: &mail.Message{MessageID: id, Subject: "[PATCH] x"}, Subject: series.Subject{Raw: "[PATCH] x", Title: "x"}, Index: i, Total: n}
 	}
 	ada := mail.Address{Name: "Ada Lovelace", Email: "ada@example.org"}
 	bad := &series.Series{ID: "bad/1+x@example.org", Title: "net: <foo> & \"bar\" conversion", Version: 2, Author: ada, Date: at(20),
@@ -34,8 +34,8 @@ func testTriage() *Triage {
 		Mails:  12, Skipped: 3,
 		Items: []TriageItem{
 			{Result: SeriesResult{Series: bad, Findings: []checks.Finding{
-				{Check: "callback-signature", Severity: checks.SeverityError, File: "net/foo/af_foo.c", Line: 84, Message: "initialization of struct proto.ioctl from incompatible pointer type", MessageID: "bad-2@example.org", Quote: []string{"net/foo/af_foo.c:84: static int foo_ioctl(struct sock *sk, int cmd, unsigned long arg)"}, Explanation: "The <member> type changed.", Suggestion: "use int *karg"},
-				{Check: "dropped-user", Severity: checks.SeverityWarning, File: "net/foo/af_foo.c", Line: 11, Message: "'argp' lost '__user'", MessageID: "bad-3@example.org"},
+				{Check: "callback-signature", Severity: checks.SeverityError, File: "net/foo/af_foo.c", Line: 84, Message: "initialization of struct proto.ioctl from incompatible pointer type", MessageID: "bad-2@example.org", Patch: 1, Quote: []string{"net/foo/af_foo.c:84: static int foo_ioctl(struct sock *sk, int cmd, unsigned long arg)"}, Explanation: "The <member> type changed.", Suggestion: "use int *karg"},
+				{Check: "dropped-user", Severity: checks.SeverityWarning, File: "net/foo/af_foo.c", Line: 11, Message: "'argp' lost '__user'", MessageID: "bad-3@example.org", Patch: 2},
 			}}, State: TriageErrors, Errors: 1, Warnings: 1, PerCheck: map[string]int{"callback-signature": 1, "dropped-user": 1}},
 			{Result: SeriesResult{Series: part}, State: TriageIncomplete, PerCheck: map[string]int{}},
 			{Result: SeriesResult{Series: clean}, State: TriageClean, PerCheck: map[string]int{}},

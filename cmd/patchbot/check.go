@@ -127,7 +127,13 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 			opt.tree = cfg.Checks.Tree
 		}
 	}
-	msgs := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"))
+	msgs, emptyRange := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"))
+	if len(msgs) == 0 && emptyRange {
+		// An empty range (the branch has no commits of its own yet) is
+		// nothing to check, not an error.
+		fmt.Fprintf(std.err, "patchbot: --git %s: no commits in the range, nothing to check\n", opt.gitRange)
+		return exitClean
+	}
 	if len(msgs) == 0 {
 		// For b4, no output and a non-zero exit is a failed check, with
 		// stderr as its details.
@@ -232,9 +238,10 @@ func isKernelTree(dir string) bool {
 
 // readInputs reads every path and the git range, printing one line per
 // mail that could not be read, and returns the usable messages.
-func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar) []*mail.Message {
+// emptyRange reports a --git range that git read without error and that
+// holds no commit.
+func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar) (msgs []*mail.Message, emptyRange bool) {
 	r := &mail.Reader{Stdin: std.in}
-	var msgs []*mail.Message
 	collect := func(m *mail.Message) error {
 		msgs = append(msgs, m)
 		bar.Add(1)
@@ -250,11 +257,13 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 		}
 	}
 	if opt.gitRange != "" {
+		before := len(msgs)
 		errs, err := r.ReadGitRange(ctx, opt.gitRange, collect)
 		all = append(all, errs...)
 		if err != nil {
 			all = append(all, err)
 		}
+		emptyRange = err == nil && len(errs) == 0 && len(msgs) == before
 	}
 	for _, err := range all {
 		// b4 prep/am take every stderr line for a failure: a warning about
@@ -264,7 +273,7 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		}
 	}
-	return msgs
+	return msgs, emptyRange
 }
 
 // printSkipped reports the mails that are not patches. Replies are the

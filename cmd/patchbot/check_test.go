@@ -120,6 +120,9 @@ func TestCheckTextIsGCCStyle(t *testing.T) {
 		"[callback-signature]\n",
 		"net/l2tp/l2tp_ip.c:8: error: ",
 		"[unconverted-implementer]\n",
+		// Each finding under the patch it is in, series-wide ones last.
+		"  findings: 3\n  in 2/2 \"net: phonet: use kernel memory in pep_ioctl\":\nnet/phonet/pep.c:8: warning: ",
+		"  in the series as a whole:\nnet/l2tp/l2tp_ip.c:8: error: ",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("text output lacks %q:\n%s", want, out)

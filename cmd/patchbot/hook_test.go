@@ -331,12 +331,16 @@ func TestCheckGitRange(t *testing.T) {
 		{"clean branch", "master..clean", exitClean, "findings: none"},
 		{"branch with an error", "master..error", exitFindings, "include/net/foo.h:7: error: conflicting types for 'foo_probe'"},
 		{"the checked-out branch, as master..", "master..", exitFindings, "[callback-signature]"},
+		{"an empty range is nothing to check", "error..error", exitClean, "patchbot: --git error..error: no commits in the range, nothing to check\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			code, out, errOut := runCmd(t, runCheck, "--git", tt.rangeArg)
 			if code != tt.exit || !strings.Contains(out+errOut, tt.want) {
 				t.Errorf("exit %d (want %d), output lacks %q:\n%s%s", code, tt.exit, tt.want, out, errOut)
+			}
+			if tt.rangeArg == "error..error" && (out != "" || strings.Count(errOut, "\n") != 1) {
+				t.Errorf("an empty range must say one line and nothing else; stdout %q, stderr %q", out, errOut)
 			}
 		})
 	}
