@@ -49,6 +49,12 @@ type Message struct {
 	// Source names where the message came from: a file path, "mbox:N"
 	// within a file, "imap:UID", "-" for standard input.
 	Source string
+	// Batch names the input the message was read with, for telling
+	// apart runs of git format-patch, whose mails carry no Message-ID
+	// and, without --thread, no threading: the directory of a file (the
+	// files of one run lie side by side), "-" for standard input,
+	// "git:RANGE" for a git range; "" for mail from a mailbox server.
+	Batch string
 }
 
 // ReadError reports a mail that could not be read or decoded. It names the

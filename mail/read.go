@@ -112,7 +112,7 @@ func (r *Reader) ReadGitRange(ctx context.Context, rangeSpec string, fn func(*Me
 		return nil, fmt.Errorf("read git range %s: start git: %w", rangeSpec, err)
 	}
 
-	s := &readSession{r: r, fn: fn}
+	s := &readSession{r: r, fn: fn, batch: "git:" + rangeSpec}
 	n := 0
 	mboxErr := ReadMbox(ctx, stdout, "git:"+rangeSpec, func(raw []byte, src string) error {
 		n++
@@ -163,6 +163,8 @@ type readSession struct {
 	r    *Reader
 	fn   func(*Message) error
 	errs []error
+	// batch is the Message.Batch of what is being read.
+	batch string
 }
 
 // report records a per-mail or per-path problem. The caller gets it in
@@ -192,6 +194,7 @@ func (s *readSession) deliver(raw []byte, source string, formatPatch bool) error
 	if msg == nil {
 		return nil
 	}
+	msg.Batch = s.batch
 	if err := s.fn(msg); err != nil {
 		return &stopError{fmt.Errorf("%s: %w", source, err)}
 	}
@@ -220,6 +223,7 @@ func (s *readSession) fatal(ctx context.Context, source string, err error) error
 }
 
 func (s *readSession) readPath(ctx context.Context, p string) error {
+	s.batch = batchOf(p)
 	if p == "-" {
 		if s.r.Stdin == nil {
 			s.report(&ReadError{Source: "-", Err: errors.New("no standard input to read")})
@@ -233,6 +237,7 @@ func (s *readSession) readPath(ctx context.Context, p string) error {
 		return nil
 	}
 	if !st.IsDir() {
+		s.batch = batchOf(filepath.Dir(p))
 		return s.readFile(ctx, p)
 	}
 	if IsMaildir(p) {
@@ -305,4 +310,16 @@ func (s *readSession) readStream(ctx context.Context, rd io.Reader, source strin
 		return nil
 	}
 	return s.fatal(ctx, source, s.deliver(raw, source, false))
+}
+
+// batchOf is the Message.Batch of mail read from path: "-" for standard
+// input, else the path made absolute (as given when that fails).
+func batchOf(path string) string {
+	if path == "-" {
+		return "-"
+	}
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
 }
