@@ -215,6 +215,8 @@ func convertFile(f *gitdiff.File) *File {
 		IsBinary: f.IsBinary,
 		OldMode:  uint32(f.OldMode),
 		NewMode:  uint32(f.NewMode),
+		OldOID:   f.OldOIDPrefix,
+		NewOID:   f.NewOIDPrefix,
 		Hunks:    make([]Hunk, 0, len(f.TextFragments)),
 	}
 	// "index a..b 100644" gives the mode of both sides; go-gitdiff puts

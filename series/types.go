@@ -69,7 +69,12 @@ type File struct {
 	IsRename, IsCopy bool
 	IsBinary         bool
 	OldMode, NewMode uint32
-	Hunks            []Hunk
+	// OldOID and NewOID are the abbreviated git blob ids of the file
+	// before and after the patch, from its "index a..b" line ("" when the
+	// patch has none): they tell whether a tree holds the file the patch
+	// was made against.
+	OldOID, NewOID string
+	Hunks          []Hunk
 	// Added and Deleted count lines for the diffstat.
 	Added, Deleted int
 }
