@@ -48,6 +48,7 @@ func Assemble(msgs []*mail.Message) *Result {
 	for _, n := range nodes {
 		n.parent = parentOf(n.msg, byID)
 	}
+	threadUnthreaded(nodes)
 
 	groups := make(map[groupKey]*draft)
 	keys := make(keyTable)
