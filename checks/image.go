@@ -33,10 +33,9 @@ type image struct {
 	whole bool
 	// patch is the index of the patch the image belongs to.
 	patch int
-	// stale holds, for a whole-file image, the text of the hunks that did
-	// not apply: what they touch is out of date in the image.
-	stale string
 	unit  *cfront.Unit
+	// conds caches conditions().
+	conds [][]condLevel
 	// hdr caches the parse of header.
 	hdr *cfront.Func
 }
@@ -166,7 +165,10 @@ func newHunkImage(file string, h *series.Hunk, post bool) *image {
 
 // leadingCommentLines returns how many leading lines of a hunk lie inside
 // a block comment opened above the hunk: the lines up to the first "*/"
-// that comes before any "/*".
+// that comes before any "/*", or, when the hunk ends (or 40 lines pass)
+// before any comment marker, the leading lines written as comment
+// continuations (" * text", kernel style) — example code in a comment
+// must not be read as code.
 func leadingCommentLines(body []series.Line) int {
 	for i, l := range body {
 		open, end := strings.Index(l.Text, "/*"), strings.Index(l.Text, "*/")
@@ -174,13 +176,34 @@ func leadingCommentLines(body []series.Line) int {
 		case end >= 0 && (open < 0 || end < open):
 			return i + 1
 		case open >= 0:
-			return 0
+			return continuationLines(body[:i])
 		}
 		if i > 40 {
 			break
 		}
 	}
-	return 0
+	return continuationLines(body)
+}
+
+// commentContinuation matches a line inside a kernel-style block comment:
+// " * text" or a lone " *"; a dereference such as "*p = 0;" has no blank
+// after its star.
+var commentContinuation = regexp.MustCompile(`^\s*\*(\s|$)`)
+
+// continuationLines counts the leading lines that are comment
+// continuations; blank lines count only between them.
+func continuationLines(body []series.Line) int {
+	n := 0
+	for i, l := range body {
+		switch {
+		case commentContinuation.MatchString(l.Text):
+			n = i + 1
+		case strings.TrimSpace(l.Text) == "" && n > 0:
+		default:
+			return n
+		}
+	}
+	return n
 }
 
 // firstCodeIndented reports whether the first line of code (not blank, not
@@ -202,11 +225,13 @@ func (im *image) parse(ctx context.Context) *cfront.Unit {
 	if im.unit != nil {
 		return im.unit
 	}
-	u, err := cachedParse(ctx, im.src, func() (*cfront.Unit, error) {
-		if p, ok := ctx.Value(parserKey{}).(*cfront.Parser); ok {
-			return p.Parse(ctx, im.src)
+	u, err := cachedParse(ctx, im.header, im.src, func() (*cfront.Unit, error) {
+		p, ok := ctx.Value(parserKey{}).(*cfront.Parser)
+		if !ok {
+			p = cfront.NewParser()
+			defer p.Close()
 		}
-		return cfront.Parse(im.src)
+		return p.ParseFragment(ctx, im.src, im.header)
 	})
 	if err != nil || u == nil {
 		slog.DebugContext(ctx, "C front end could not parse image", "file", im.File, "err", err)

@@ -40,14 +40,19 @@ func (c *ParseCache) put(key [sha256.Size]byte, u *cfront.Unit) {
 // its parser.
 type parseCacheKey struct{}
 
-// cachedParse parses src with parse, through the run's cache when ctx
-// carries one.
-func cachedParse(ctx context.Context, src []byte, parse func() (*cfront.Unit, error)) (*cfront.Unit, error) {
+// cachedParse parses src, a fragment under the hunk header header ("" for
+// a whole file), with parse, through the run's cache when ctx carries one.
+func cachedParse(ctx context.Context, header string, src []byte, parse func() (*cfront.Unit, error)) (*cfront.Unit, error) {
 	c, _ := ctx.Value(parseCacheKey{}).(*ParseCache)
 	if c == nil {
 		return parse()
 	}
-	key := sha256.Sum256(src)
+	h := sha256.New()
+	h.Write([]byte(header))
+	h.Write([]byte{0})
+	h.Write(src)
+	var key [sha256.Size]byte
+	h.Sum(key[:0])
 	if u, ok := c.get(key); ok {
 		return u, nil
 	}

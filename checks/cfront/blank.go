@@ -277,7 +277,7 @@ func (p *prepared) word(i, j int, lineBegin bool) int {
 		}
 	}
 	k := skipSpace(p.parse, nameEnd)
-	if k >= len(p.parse) || p.parse[k] != '(' || isKeyword(name) {
+	if k >= len(p.parse) || p.parse[k] != '(' || isKeyword(name) || p.continuesType(start) {
 		return j
 	}
 	e := p.closeParen(k)
@@ -287,6 +287,18 @@ func (p *prepared) word(i, j int, lineBegin bool) int {
 		return s + 1
 	}
 	return j
+}
+
+// continuesType reports whether the code before off ends in a type — a
+// word or "*", as in `struct pwrseq_device *` on the line above — so that
+// a `name(...);` at off is the declarator of a declaration whose return
+// type has a line of its own, not a macro statement.
+func (p *prepared) continuesType(off int) bool {
+	k := off - 1
+	for k >= 0 && (p.parse[k] == ' ' || p.parse[k] == '\t' || p.parse[k] == '\n' || p.parse[k] == '\r') {
+		k--
+	}
+	return k >= 0 && (isIdentByte(p.parse[k]) || p.parse[k] == '*')
 }
 
 func (p *prepared) lineColumn(off int) int {

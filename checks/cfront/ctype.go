@@ -154,12 +154,25 @@ func canonParam(t Type) string {
 	toks := tokenizeType(t.Plain())
 	toks = decayArray(toks)
 	toks = dropTopQualifiers(toks)
-	return joinType(canonInts(toks))
+	return joinType(canonTags(canonInts(toks)))
 }
 
 // canonRet is a return type as gcc compares it.
 func canonRet(t Type) string {
-	return joinType(canonInts(dropTopQualifiers(tokenizeType(t.Plain()))))
+	return joinType(canonTags(canonInts(dropTopQualifiers(tokenizeType(t.Plain())))))
+}
+
+// canonTags spells struct tags the way the preprocessor leaves them:
+// include/linux/socket.h has `#define sockaddr_storage
+// __kernel_sockaddr_storage`, so `struct sockaddr_storage` is the uapi
+// `struct __kernel_sockaddr_storage`.
+func canonTags(toks []string) []string {
+	for i := 1; i < len(toks); i++ {
+		if toks[i-1] == "struct" && toks[i] == "sockaddr_storage" {
+			toks[i] = "__kernel_sockaddr_storage"
+		}
+	}
+	return toks
 }
 
 // decayArray turns a trailing "[N]" into "*" (an array parameter is a pointer).

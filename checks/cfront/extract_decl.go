@@ -282,7 +282,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 			continue
 		}
 		if di.isFunc && value == nil {
-			if sc.body || !x.plausibleProto(n) {
+			if sc.body || !x.plausibleProto(n) || macroInType(prefix) {
 				continue
 			}
 			fn := Func{
@@ -320,6 +320,26 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 		}
 		x.walk(value, sc)
 	}
+}
+
+// macroInType reports a declaration prefix holding a parenthesised
+// argument list, which no return type has but typeof(): what tree-sitter
+// took for a return type is a macro call such as `for_each_possible_cpu(i)`
+// or `IS_ENABLED(CONFIG_X)` in code cut from a function body.
+func macroInType(prefix string) bool {
+	i := strings.IndexByte(prefix, '(')
+	if i < 0 {
+		return false
+	}
+	word := strings.TrimSpace(prefix[:i])
+	if j := strings.LastIndexAny(word, " *"); j >= 0 {
+		word = word[j+1:]
+	}
+	switch word {
+	case "typeof", "__typeof__", "__typeof", "_Atomic", "typeof_unqual", "__typeof_unqual__":
+		return false
+	}
+	return true
 }
 
 // plausibleProto rejects what tree-sitter takes for a prototype in broken

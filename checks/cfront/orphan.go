@@ -2,7 +2,6 @@ package cfront
 
 import (
 	"context"
-	"slices"
 	"strings"
 )
 
@@ -56,7 +55,7 @@ func orphanFollow(src []byte, c int) int {
 func (p *Parser) orphanParams(ctx context.Context, pre *prepared, c int) []Param {
 	// The wrapper adds no newline, so lines stay those of the fragment.
 	src := "int " + orphanName + "(" + string(pre.keep[:c+1]) + ";"
-	u, err := p.Parse(ctx, []byte(src))
+	u, _, err := p.parsePlain(ctx, []byte(src))
 	if err != nil || len(u.Funcs) != 1 || u.Funcs[0].Name != orphanName {
 		return nil
 	}
@@ -70,22 +69,4 @@ func (p *Parser) orphanParams(ctx context.Context, pre *prepared, c int) []Param
 		}
 	}
 	return params
-}
-
-// addOrphanParams reports the parameters of a parameter-list tail as
-// DeclParam with InFunc "" (the function is named in the hunk's context),
-// replacing what tree-sitter made of those lines.
-func addOrphanParams(u *Unit, params []Param, lastLine int) {
-	names := make([]string, 0, len(params))
-	for _, prm := range params {
-		names = append(names, prm.Name)
-	}
-	u.Decls = slices.DeleteFunc(u.Decls, func(d Decl) bool {
-		return d.Line <= lastLine && d.InFunc == "" && slices.Contains(names, d.Name)
-	})
-	decls := make([]Decl, 0, len(params)+len(u.Decls))
-	for _, prm := range params {
-		decls = append(decls, Decl{Name: prm.Name, Type: prm.Type, Kind: DeclParam, Line: prm.Line})
-	}
-	u.Decls = append(decls, u.Decls...)
 }

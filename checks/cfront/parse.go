@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	sitter "github.com/smacker/go-tree-sitter"
@@ -54,20 +55,71 @@ func (p *Parser) Close() { p.ts.Close() }
 // ParseTimeout or when ctx is done. Lines in the Unit are 1-based lines of
 // src.
 func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
+	u, pre, err := p.parsePlain(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	if c := orphanTail(pre); c >= 0 {
+		if params := p.orphanParams(ctx, pre, c); params != nil {
+			// The fragment starts inside the parameter list of a function
+			// whose name is in the hunk's context: parse it again with the
+			// head of a declarator in front, so that the parameters and
+			// the body that follows parse as what they are. The head adds
+			// no newline, so lines stay those of src.
+			return p.parseInside(ctx, "int "+orphanName+"(", src, "", orphanName)
+		}
+	}
+	return u, nil
+}
+
+// parseInside parses head + src + tail, where head and tail wrap the
+// fragment src into the function named name (head holds no newline, so
+// lines stay those of src), and gives what lies inside that function back
+// to the fragment: the function itself is dropped and InFunc is "" (its
+// name is in the hunk's context) for what it holds.
+func (p *Parser) parseInside(ctx context.Context, head string, src []byte, tail, name string) (*Unit, error) {
+	text := make([]byte, 0, len(head)+len(src)+len(tail))
+	text = append(append(append(text, head...), src...), tail...)
+	u, _, err := p.parsePlain(ctx, text)
+	if err != nil {
+		return nil, err
+	}
+	u.Funcs = slices.DeleteFunc(u.Funcs, func(f Func) bool { return f.Name == name })
+	for i := range u.Calls {
+		if u.Calls[i].InFunc == name {
+			u.Calls[i].InFunc = ""
+		}
+	}
+	for i := range u.Casts {
+		if u.Casts[i].InFunc == name {
+			u.Casts[i].InFunc = ""
+		}
+	}
+	for i := range u.Decls {
+		if u.Decls[i].InFunc == name {
+			u.Decls[i].InFunc = ""
+		}
+	}
+	return u, nil
+}
+
+// parsePlain parses src as it is and returns the Unit and the prepared
+// views it was read from.
+func (p *Parser) parsePlain(ctx context.Context, src []byte) (u *Unit, pre *prepared, err error) {
 	if len(src) > MaxSource {
-		return nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
+		return nil, nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
 	}
 	defer func() {
 		// Extraction walks trees of arbitrary broken code; a bug there must
 		// cost one fragment, not the bot.
 		if r := recover(); r != nil {
-			u, err = nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
+			u, pre, err = nil, nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
 		}
 	}()
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("parse C: %w", err)
+		return nil, nil, fmt.Errorf("parse C: %w", err)
 	}
-	pre := prepare(src)
+	pre = prepare(src)
 	// The parser's own timeout bounds the time, not a cancellable context:
 	// go-tree-sitter's context watcher can set the cancellation flag after
 	// a parse completed, which then cancels the parser's next parse.
@@ -77,7 +129,7 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
 	if err != nil {
 		// A halted parse would be resumed by the next call: start afresh.
 		p.ts.Reset()
-		return nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
+		return nil, nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
 	}
 	defer tree.Close()
 	x := newExtractor(pre)
@@ -85,12 +137,7 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(tree.RootNode(), scope{top: true})
 	x.finish()
-	if c := orphanTail(pre); c >= 0 {
-		if params := p.orphanParams(ctx, pre, c); params != nil {
-			addOrphanParams(x.u, params, pre.line(c))
-		}
-	}
-	return x.u, nil
+	return x.u, pre, nil
 }
 
 // Parse parses C source with a fresh Parser; see Parser.Parse.
