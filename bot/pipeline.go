@@ -292,7 +292,8 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	if len(d.ready) == 0 {
 		return d.next, nil
 	}
-	env := &checks.Env{Rules: p.opts.Rules, Parses: checks.NewParseCache(), Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
+	env := &checks.Env{Rules: p.opts.Rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
+		Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
 	if p.opts.Tree != "" {
 		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log, nil)
 		if err != nil {
@@ -302,6 +303,9 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 		}
 	}
 	reviews := p.reviewAll(ctx, d.ready, env)
+	for _, line := range env.Stats.Summary() {
+		p.log.Info("review pass", "note", line)
+	}
 	for i, s := range d.ready {
 		if err := ctx.Err(); err != nil {
 			return d.next, err

@@ -39,10 +39,15 @@ func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*repo
 	for _, c := range checks.Checks() {
 		t.Checks = append(t.Checks, c.ID())
 	}
-	env := &checks.Env{Rules: opt.Rules, Note: opt.Note, Parses: checks.NewParseCache()}
+	env := &checks.Env{Rules: opt.Rules, Note: opt.Note, Parses: checks.NewParseCache(), Stats: checks.NewStats()}
 	if env.Note == nil {
 		env.Note = func(string) {}
 	}
+	defer func() {
+		for _, line := range env.Stats.Summary() {
+			env.Note(line)
+		}
+	}()
 	if opt.Tree != "" {
 		log := opt.Log
 		if log == nil {

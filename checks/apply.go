@@ -2,7 +2,6 @@ package checks
 
 import (
 	"bytes"
-	"log/slog"
 	"strings"
 
 	"github.com/patchbot/patchbot/series"
@@ -138,53 +137,4 @@ func wholeImage(file string, lines []wholeLine) *image {
 	}
 	im.src = b.Bytes()
 	return im
-}
-
-// applyToTree applies one file of a patch to the in-memory state of the
-// tree (read on first use; the tree itself is never written).
-func (m *model) applyToTree(state map[string][]string, fi *fileImages) {
-	f := fi.file
-	old := f.OldName
-	if old == "" {
-		old = fi.name
-	}
-	cur, ok := state[old]
-	if !ok {
-		switch {
-		case f.IsNew:
-			ok = true
-		default:
-			data, err := m.env.Tree.ReadFile(old)
-			if err != nil {
-				slog.DebugContext(m.ctx, "file not in tree", "file", old, "err", err)
-				return
-			}
-			cur, ok = splitLines(data), true
-		}
-	}
-	lines, failed := applyFile(cur, f)
-	fi.whole = wholeImage(fi.name, lines)
-	fi.whole.patch = fi.patch
-	bad := map[*series.Hunk]bool{}
-	for _, h := range failed {
-		bad[h] = true
-	}
-	var stale strings.Builder
-	for _, hi := range fi.hunks {
-		hi.applied = !bad[hi.h]
-		if !hi.applied {
-			stale.Write(hi.pre.src)
-			stale.Write(hi.post.src)
-		}
-	}
-	fi.whole.stale = stale.String()
-	m.failedHunks += len(failed)
-	next := make([]string, len(lines))
-	for i, l := range lines {
-		next[i] = l.text
-	}
-	if old != fi.name {
-		delete(state, old)
-	}
-	state[fi.name] = next
 }

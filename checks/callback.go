@@ -3,6 +3,7 @@ package checks
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -120,6 +121,12 @@ func (m *model) checkBinding(k int, b bindSite) (Finding, bool) {
 			// simply be older than the series' base.
 			continue
 		}
+		if (ms.im == nil || fs.im == nil) && m.staleTree() {
+			// The member or the function is known only from a tree file
+			// the series does not touch, in a tree the series is not
+			// based on: the base may have retyped it since.
+			continue
+		}
 		got := fs.fn.Type.String()
 		file, line := fs.file, fs.line
 		var quote []string
@@ -163,14 +170,34 @@ func (m *model) protoDefConflicts(k int, fi *fileImages, skip, done map[string]b
 			if done[f.Name] || skip[f.Name] || me.line == 0 || !me.touched(k) {
 				continue
 			}
+			retyped := m.typeChanged(k, f.Name)
 			for _, o := range m.funcs(f.Name, k) {
 				if o.fn.Definition == f.Definition || gccCompatible(o.fn.Type, f.Type) {
+					continue
+				}
+				if !retyped && !(funcSite{fn: o.fn, im: o.im}).touched(k) {
+					// Neither side's type changes in this patch (a line
+					// re-wrapped, a function moved): the mismatch, if real,
+					// was there before the series.
+					continue
+				}
+				if o.im == im && im.acrossBranches(f.Line, o.fn.Line) && !isStub(me) && !isStub(o) {
+					// A prototype and a definition in the two branches of
+					// one #if are alternatives for different configurations;
+					// only a header's !CONFIG stub must match its prototype.
 					continue
 				}
 				if (f.Static || o.fn.Static) && o.file != me.file || !m.treeCurrent(k, o) {
 					continue
 				}
 				if len(o.fn.Type.Params) == 0 && !o.fn.Type.Variadic && o.fn.Type.Ret.Text == "" {
+					continue
+				}
+				if o.im == nil && m.staleTree() {
+					// A header the series does not touch, in a tree the
+					// series is not based on, may be older than its base
+					// (a fix patch is then flagged against the very
+					// prototype it follows).
 					continue
 				}
 				done[f.Name] = true
@@ -287,6 +314,12 @@ func gccCompatible(a, b cfront.FuncType) bool {
 	ta, tb := types(a), types(b)
 	for i := range ta {
 		x, y := canonType(ta[i], i == 0), canonType(tb[i], i == 0)
+		if i == 0 {
+			// A section or attribute macro the front end does not know
+			// (`unsigned long __head __startup_64(...)`) sits in front of
+			// the name on one side only: it is no part of the type.
+			x, y = dropAttributeWords(x), dropAttributeWords(y)
+		}
 		if x == y {
 			continue
 		}
@@ -309,6 +342,31 @@ func canonType(t cfront.Type, ret bool) string {
 	}
 	return s
 }
+
+// attributeWord matches a word that reads as a kernel attribute macro
+// (`__head`, `__init_or_acpilib`); typeNamed lists the "__" words that
+// are types, which stay.
+var (
+	attributeWord = regexp.MustCompile(`^__[a-z][a-z0-9_]*$`)
+	typeNamed     = regexp.MustCompile(`^__(?:[us]\d+|[lb]e\d+|kernel_\w+|poll_t|wsum|sum16|aligned_[a-z]*\d+|bitwise)$`)
+)
+
+// dropAttributeWords removes the attribute-like words of a type spelling.
+func dropAttributeWords(s string) string {
+	words := strings.Fields(s)
+	out := words[:0]
+	for _, w := range words {
+		if attributeWord.MatchString(w) && !typeNamed.MatchString(w) && !spaceWords[w] {
+			continue
+		}
+		out = append(out, w)
+	}
+	return strings.Join(out, " ")
+}
+
+// spaceWords are sparse's address-space and checking annotations, which
+// are part of a type as sparse compares it.
+var spaceWords = map[string]bool{"__user": true, "__iomem": true, "__percpu": true, "__rcu": true, "__force": true, "__kernel": true}
 
 // builtinWords are the words of C's own type names.
 var builtinWords = map[string]bool{

@@ -68,6 +68,9 @@ type Env struct {
 	// Parses, when set, shares C parses between the series of a run
 	// (see ParseCache); nil parses every series afresh.
 	Parses *ParseCache
+	// Stats, when set, counts what the run read from the diff alone or
+	// left unreviewed, for the door to say once (see Stats.Summary).
+	Stats *Stats
 }
 
 // Rule is a callback conversion: the member Member of struct Struct

@@ -160,16 +160,16 @@ func TestHunkImageRecoversInitializer(t *testing.T) {
 	}
 }
 
-func TestTreeNotes(t *testing.T) {
+func TestTreeStats(t *testing.T) {
 	// The fixture tree is the base of every fixture series: all hunks
 	// apply and nothing is said; a tree that lacks the context says so once.
 	var notes []string
-	env := &Env{Tree: fixtureTree(t), Note: func(s string) { notes = append(notes, s) }}
+	env := &Env{Tree: fixtureTree(t), Note: func(s string) { notes = append(notes, s) }, Stats: NewStats()}
 	if _, err := Run(context.Background(), loadFixture(t, "good-user"), env); err != nil {
 		t.Fatal(err)
 	}
-	if len(notes) != 0 {
-		t.Errorf("notes on a tree the series applies to: %q", notes)
+	if len(notes) != 0 || len(env.Stats.Summary()) != 0 {
+		t.Errorf("notes on a tree the series applies to: %q, summary %q", notes, env.Stats.Summary())
 	}
 	s := loadFixture(t, "good-user")
 	for _, p := range s.Patches {
@@ -184,12 +184,12 @@ func TestTreeNotes(t *testing.T) {
 			}
 		}
 	}
-	notes = nil
 	if _, err := Run(context.Background(), s, env); err != nil {
 		t.Fatal(err)
 	}
-	if len(notes) != 1 || !strings.Contains(notes[0], "hunks did not apply to the tree, using the hunks' own post-image for them") {
-		t.Errorf("notes %q, want one about hunks that did not apply", notes)
+	want := "tree: 1 of 2 series are not based on the tree (their files differ from the patches' index lines); 1 series has files whose hunks do not apply to the tree, read from the diff alone"
+	if sum := env.Stats.Summary(); len(sum) != 1 || sum[0] != want {
+		t.Errorf("summary %q, want %q", sum, want)
 	}
 }
 

@@ -8,14 +8,10 @@ import (
 	"github.com/patchbot/patchbot/series"
 )
 
-// hunkImages holds one hunk's two images and whether it applied to the
-// tree.
+// hunkImages holds one hunk's two images.
 type hunkImages struct {
 	h         *series.Hunk
 	pre, post *image
-	// applied is true when the hunk applied to the tree's file (its
-	// post-image is then part of the whole-file image).
-	applied bool
 }
 
 // fileImages is one file of one patch.
@@ -24,8 +20,8 @@ type fileImages struct {
 	file  *series.File
 	name  string
 	hunks []*hunkImages
-	// whole is the whole file after this patch, nil without a tree or when
-	// the tree lacks the file.
+	// whole is the whole file after this patch, nil without a tree, or
+	// when the file is read from the diff alone (see treeView).
 	whole *image
 }
 
@@ -42,12 +38,14 @@ type model struct {
 	s       *series.Series
 	env     *Env
 	patches []*patchImages
-	// failedHunks counts hunks that did not apply to the tree.
-	failedHunks int
-	noted       map[string]bool
-	views       map[int][]*image
-	ruleCache   *[]Rule
-	implCache   map[string][]Implementer
+	// tree is how the series stands to the tree (nil without one).
+	tree      *treeView
+	noted     map[string]bool
+	views     map[int][]*image
+	ruleCache *[]Rule
+	implCache map[string][]Implementer
+	// removed caches removedLines per patch.
+	removed map[int]map[string]bool
 	// parser is reused for every image of the run (one goroutine).
 	parser *cfront.Parser
 }
@@ -75,15 +73,35 @@ func newModel(ctx context.Context, s *series.Series, env *Env) (*model, error) {
 		ctx = context.WithValue(ctx, parseCacheKey{}, env.Parses)
 	}
 	m := &model{ctx: ctx, s: s, env: env, noted: map[string]bool{}, views: map[int][]*image{}, parser: parser}
-	state := map[string][]string{}
+	if env.Tree != nil {
+		m.tree = newTreeView()
+	}
+	_, userspace := userProject(s)
+	if userspace {
+		env.Stats.add(func(st *Stats) { st.userSeries++ })
+	}
+	userFiles := map[string]bool{}
 	for k, p := range s.Patches {
 		if err := ctx.Err(); err != nil {
 			m.close()
 			return nil, fmt.Errorf("build images of %q: %w", s.Title, err)
 		}
 		pi := &patchImages{p: p}
+		m.patches = append(m.patches, pi)
+		if userspace {
+			continue
+		}
 		for _, f := range p.Files {
+			if m.tree != nil {
+				m.tree.compareBase(m, f)
+			}
 			if f.IsBinary || f.IsDelete {
+				continue
+			}
+			if !kernelSource(f) {
+				if isCSource(f.Name()) {
+					userFiles[f.Name()] = true
+				}
 				continue
 			}
 			fi := &fileImages{patch: k, file: f, name: f.Name()}
@@ -97,15 +115,17 @@ func newModel(ctx context.Context, s *series.Series, env *Env) (*model, error) {
 				}
 				fi.hunks = append(fi.hunks, hi)
 			}
-			if env.Tree != nil {
-				m.applyToTree(state, fi)
+			if m.tree != nil {
+				m.tree.apply(m, fi)
 			}
 			pi.files = append(pi.files, fi)
 		}
-		m.patches = append(m.patches, pi)
 	}
-	if m.failedHunks > 0 {
-		m.note(fmt.Sprintf("%d hunks did not apply to the tree, using the hunks' own post-image for them", m.failedHunks))
+	if len(userFiles) > 0 {
+		env.Stats.add(func(st *Stats) { st.userFiles += len(userFiles) })
+	}
+	if m.tree != nil {
+		m.tree.finish(m)
 	}
 	return m, nil
 }
@@ -121,20 +141,16 @@ func (m *model) note(msg string) {
 	}
 }
 
-// patchView returns the images a patch shows: for every file it touches,
-// the whole file after it (plus the post-images of hunks that did not
-// apply), or the hunks' post-images without a tree.
+// postImages returns the images a patch shows of a file it touches: the
+// whole file after it, or, without a tree or when the file is read from
+// the diff alone, the hunks' post-images.
 func (fi *fileImages) postImages() []*image {
-	var ims []*image
-	for _, hi := range fi.hunks {
-		if fi.whole == nil || !hi.applied {
-			ims = append(ims, hi.post)
-		}
-	}
-	// The hunks that did not apply come first: what they define supersedes
-	// the stale text the whole-file image still has there.
 	if fi.whole != nil {
-		ims = append(ims, fi.whole)
+		return []*image{fi.whole}
+	}
+	ims := make([]*image, 0, len(fi.hunks))
+	for _, hi := range fi.hunks {
+		ims = append(ims, hi.post)
 	}
 	return ims
 }
@@ -169,13 +185,19 @@ func (m *model) view(k int) []*image {
 // last is the index of the last patch.
 func (m *model) last() int { return len(m.patches) - 1 }
 
-// wholeFiles reports the files of view k that are present as whole-file
-// images (the tree's copy of them is stale).
+// wholeFiles reports the tree files whose tree copy must not answer for
+// view k: those present as whole-file images (the series changed them),
+// and those read from the diff alone (the tree's copy is another version).
 func (m *model) wholeFiles(k int) map[string]bool {
 	w := map[string]bool{}
 	for _, im := range m.view(k) {
 		if im.whole {
 			w[im.File] = true
+		}
+	}
+	if m.tree != nil {
+		for f := range m.tree.diverged {
+			w[f] = true
 		}
 	}
 	return w

@@ -66,6 +66,7 @@ func seriesOf(tb testing.TB, msgs []*mail.Message) *series.Series {
 	if len(s.Patches) > 0 {
 		s.Title = s.Patches[0].Subject.Title
 		s.Total = len(s.Patches)
+		s.Complete = true
 		s.ID = s.Patches[0].Msg.MessageID
 	}
 	if s.Cover != nil {

@@ -45,11 +45,8 @@ func (fs funcSite) touched(k int) bool {
 func (m *model) funcs(name string, k int) []funcSite {
 	var out []funcSite
 	seen := map[string]bool{}
-	// A hunk that did not apply to the tree shows the function as the
-	// patch leaves it; the whole-file image still has the old text there.
-	// Likewise, without a tree, the newest patch showing the function in a
-	// file supersedes what older patches' hunks showed of it.
-	fromHunk := map[string]bool{}
+	// The newest patch showing the function in a file supersedes what
+	// older patches' hunks showed of it.
 	newest := map[string]int{}
 	for _, im := range m.view(k) {
 		for _, f := range im.unit.Funcs {
@@ -63,17 +60,13 @@ func (m *model) funcs(name string, k int) []funcSite {
 			}
 			fl := im.FileLine(f.Line)
 			key := fmt.Sprintf("%s:%d", im.File, fl)
-			kind := fmt.Sprintf("%s|%v", im.File, f.Definition)
-			if fl == 0 || seen[key] || im.whole && (fromHunk[kind] || strings.Contains(im.stale, name)) {
+			if fl == 0 || seen[key] {
 				continue
 			}
 			if p, ok := newest[im.File]; ok && p != im.patch {
 				continue
 			}
 			newest[im.File] = im.patch
-			if !im.whole {
-				fromHunk[kind] = true
-			}
 			seen[key] = true
 			out = append(out, funcSite{fn: f, im: im, file: im.File, line: fl})
 		}
@@ -83,7 +76,7 @@ func (m *model) funcs(name string, k int) []funcSite {
 	}
 	whole := m.wholeFiles(k)
 	for _, f := range m.env.Tree.Funcs(name) {
-		if whole[f.File] {
+		if whole[f.File] || f.Definition && m.tree.movedSince(name) {
 			continue
 		}
 		out = append(out, funcSite{fn: f.Func, file: f.File, line: f.Line})

@@ -108,12 +108,30 @@ func (m *model) implementers(r Rule) []Implementer {
 	if m.env.Tree != nil {
 		whole := m.wholeFiles(last)
 		for _, tb := range m.env.Tree.Bindings(r.Struct, r.Member) {
-			if whole[tb.File] {
+			// A file read from the diff alone keeps its tree bindings
+			// (the diff rarely shows the initializer), but only the
+			// diff's definitions answer for them.
+			diverged := m.tree.isDiverged(tb.File)
+			if whole[tb.File] && !diverged {
 				continue
 			}
 			b := bindSite{Struct: tb.Struct, Var: tb.Var, Member: tb.Member, Func: tb.Func, file: tb.File, line: tb.Line, fileLine: tb.Line}
 			if fs, ok := m.definition(b.Func, b.file, last); ok && fs.im != nil {
 				add(b, fs)
+				continue
+			}
+			if m.tree.movedSince(b.Func) {
+				// The tree binds it in a file the series knows under
+				// another path: what the diff defines is the function.
+				for _, fs := range m.funcs(b.Func, last) {
+					if fs.im != nil && fs.fn.Definition {
+						add(b, fs)
+						break
+					}
+				}
+				continue
+			}
+			if diverged {
 				continue
 			}
 			for _, f := range m.env.Tree.Resolve(tb) {
@@ -230,6 +248,13 @@ func (m *model) unconvertedFuncs() map[string]bool {
 func (c UnconvertedImplementer) run(m *model) ([]Finding, error) {
 	rules := m.rules()
 	if len(rules) == 0 {
+		return nil, nil
+	}
+	if !m.s.Complete {
+		// The patches that did not arrive may convert the implementers
+		// this one leaves alone: judging the series by part of it would
+		// report them all.
+		m.note("unconverted-implementer: incomplete series are not searched for unconverted implementers; it runs once every patch has arrived")
 		return nil, nil
 	}
 	if m.env.Tree == nil {

@@ -76,10 +76,12 @@ func (c DroppedUser) run(m *model) ([]Finding, error) {
 			out = append(out, m.lostUser(k, fi)...)
 			for _, im := range fi.postImages() {
 				im.parse(m.ctx)
-				out = append(out, m.userCasts(k, im)...)
-				out = append(out, m.userAssigns(k, im)...)
-				out = append(out, m.userDerefs(k, im)...)
-				out = append(out, m.kernelAddrArgs(k, im)...)
+				var fs []Finding
+				fs = append(fs, m.userCasts(k, im)...)
+				fs = append(fs, m.userAssigns(k, im)...)
+				fs = append(fs, m.userDerefs(k, im)...)
+				fs = append(fs, m.kernelAddrArgs(k, im)...)
+				out = append(out, m.introduced(k, im, fs)...)
 			}
 			out = append(out, m.protoUserMismatch(k, fi, protoDone)...)
 		}
@@ -163,4 +165,59 @@ func userPointer(ds []cfront.Decl) (cfront.Decl, bool) {
 // without __force.
 func plainPointer(t cfront.Type) bool {
 	return t.Pointer() > 0 && !t.User() && !isForce(t)
+}
+
+// introduced keeps the findings on lines of im that patch k really
+// introduces: a line it only moves or re-indents (the same code, spaces
+// aside, among the lines the patch removes, in any file) carried the
+// problem before the patch too, and a mismatch present before the series
+// is not this series' to answer for.
+func (m *model) introduced(k int, im *image, fs []Finding) []Finding {
+	if len(fs) == 0 {
+		return fs
+	}
+	removed := m.removedLines(k)
+	out := fs[:0]
+	for _, f := range fs {
+		moved := false
+		for l := 1; l <= len(im.text); l++ {
+			if im.FileLine(l) == f.Line && im.Changed(l) && removed[normaliseCode(im.Text(l))] {
+				moved = true
+				break
+			}
+		}
+		if !moved {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// removedLines is the set of lines patch k removes, spaces normalised.
+func (m *model) removedLines(k int) map[string]bool {
+	if m.removed == nil {
+		m.removed = map[int]map[string]bool{}
+	}
+	if set, ok := m.removed[k]; ok {
+		return set
+	}
+	set := map[string]bool{}
+	for _, f := range m.patches[k].p.Files {
+		for _, h := range f.Hunks {
+			for _, l := range h.Lines {
+				if l.Op == series.OpDelete {
+					if t := normaliseCode(l.Text); t != "" {
+						set[t] = true
+					}
+				}
+			}
+		}
+	}
+	m.removed[k] = set
+	return set
+}
+
+// normaliseCode collapses a line's white space.
+func normaliseCode(s string) string {
+	return strings.Join(strings.Fields(s), " ")
 }

@@ -8,9 +8,20 @@ import (
 	"github.com/patchbot/patchbot/checks/cfront"
 )
 
-// derefWord finds "name->"; addressOnly then drops the ones under "&",
-// which only compute an address.
-var derefWord = regexp.MustCompile(`([A-Za-z_]\w*)\s*->`)
+// derefWord finds "name->member"; addressOnly then drops the ones under
+// "&", which only compute an address.
+var derefWord = regexp.MustCompile(`([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)`)
+
+// userStructMembers are members of the uapi structs that user pointers
+// most often point to (struct user_msghdr, struct iovec, struct mmsghdr;
+// include/linux/socket.h, include/uapi/linux/uio.h): none is an array,
+// so reading one through a __user pointer reads user memory even when no
+// struct definition is at hand.
+var userStructMembers = map[string]bool{
+	"msg_name": true, "msg_namelen": true, "msg_iov": true, "msg_iovlen": true,
+	"msg_control": true, "msg_controllen": true, "msg_flags": true,
+	"iov_base": true, "iov_len": true, "msg_len": true,
+}
 
 // userDerefs is rule (d): a line the patch adds that dereferences a __user
 // pointer ("dereference of noderef expression").
@@ -31,7 +42,7 @@ func (m *model) userDerefs(k int, im *image) []Finding {
 			}
 			fn := im.enclosingLine(l)
 			d, ok := userPointer(m.scopeDecls(k, im.File, fn, name))
-			if !ok || d.Type.Pointer() != 1 {
+			if !ok || d.Type.Pointer() != 1 || !m.memberRead(k, d.Type, text[loc[4]:loc[5]], text, loc[0], loc[1]) {
 				continue
 			}
 			out = append(out, Finding{
@@ -50,6 +61,50 @@ func (m *model) userDerefs(k int, im *image) []Finding {
 		}
 	}
 	return out
+}
+
+// memberRead reports whether "p->member" (text[start:end]), p of type
+// pt, reads or writes memory: it does unless the member is an array,
+// whose name only decays to an address (sparse is silent on `uarg->data`
+// for `char data[]`). The member is looked up in the struct's definition
+// (series, then tree); where no definition is at hand, the access is
+// read with confidence only when its context rules an array out, or for
+// the well-known members of userStructMembers.
+func (m *model) memberRead(k int, pt cfront.Type, member, text string, start, end int) bool {
+	if tag := structTag(pt); tag != "" {
+		if ms, ok := m.member(tag, member, k); ok {
+			return !strings.Contains(ms.mem.Type.Text, "[")
+		}
+	}
+	return userStructMembers[member] || usedAsValue(text, start, end)
+}
+
+// valueAfter matches what may follow an access only if it is a value or
+// an lvalue, never an array decaying to its address: an index, a member,
+// an assignment, an increment, a bitwise or shift operator.
+var valueAfter = regexp.MustCompile(`^\s*(?:\[|\.|->|=[^=]|[-+*/%^|&]=|<<|>>|\+\+|--|\^|&[^&]|\|[^|])`)
+
+// usedAsValue reports whether the access text[start:end] is certainly
+// read or written: by what follows it (valueAfter) or by a dereference,
+// a complement or an increment in front.
+func usedAsValue(text string, start, end int) bool {
+	if valueAfter.MatchString(text[end:]) {
+		return true
+	}
+	before := strings.TrimRight(text[:start], " \t")
+	return strings.HasSuffix(before, "~") || strings.HasSuffix(before, "++") || strings.HasSuffix(before, "--") ||
+		strings.HasSuffix(before, "*") && !strings.HasSuffix(strings.TrimRight(strings.TrimSuffix(before, "*"), " \t"), ")")
+}
+
+// structTag is the tag of a "struct foo __user *" type, "" for others.
+func structTag(t cfront.Type) string {
+	f := strings.Fields(strings.NewReplacer("*", " ").Replace(t.Plain()))
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "struct" || f[i] == "union" {
+			return f[i+1]
+		}
+	}
+	return ""
 }
 
 // codeOf drops a line's comment and string literals, and returns "" for

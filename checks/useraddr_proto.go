@@ -32,7 +32,7 @@ func (m *model) protoUserMismatch(k int, fi *fileImages, done map[string]bool) [
 					continue
 				}
 				i, ok := userDisagreement(f.Type, o.fn.Type)
-				if !ok {
+				if !ok || o.im == nil && m.staleTree() {
 					continue
 				}
 				done[f.Name] = true

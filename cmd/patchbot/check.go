@@ -145,7 +145,8 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
 
-	env := &checks.Env{Rules: rules, Parses: checks.NewParseCache(), Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
+	env := &checks.Env{Rules: rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
+		Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
 	if opt.quiet() {
 		env.Note = func(string) {}
 	}
@@ -169,6 +170,9 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	reviewBar := checkBar(std, opt, "reviewing series")
 	results, errs := bot.ReviewProgress(ctx, res.Series, env, reviewBar.Track)
 	reviewBar.Done()
+	for _, line := range env.Stats.Summary() {
+		env.Note(line)
+	}
 	for _, err := range errs {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 	}

@@ -1,0 +1,106 @@
+package checks
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/patchbot/patchbot/series"
+)
+
+// The checks apply kernel rules (__user, struct proto, the kernel's own
+// prototypes), so they read kernel code only. Kernel lists also carry
+// userspace projects ("[PATCH BlueZ]" on linux-bluetooth, iproute2, the
+// netfilter and sctp libraries and tools, sparse itself), and the kernel
+// tree holds userspace programs (tools/, samples/, usr/, scripts/,
+// selftests, BPF programs): in user space iov_base is a plain pointer and
+// read() is libc's, so none of that code is reviewed, and no name in it is
+// matched to a kernel one.
+
+// kernelDirs are the top-level directories of the kernel tree whose C is
+// kernel code.
+var kernelDirs = map[string]bool{
+	"arch": true, "block": true, "certs": true, "crypto": true, "drivers": true, "fs": true,
+	"include": true, "init": true, "io_uring": true, "ipc": true, "kernel": true, "lib": true,
+	"mm": true, "net": true, "rust": true, "security": true, "sound": true, "virt": true,
+}
+
+// kernelTopLevel are the other names at the top of the kernel tree: a
+// series touching one of them is still a kernel series, though the C in
+// the first five is userspace.
+var kernelTopLevel = map[string]bool{
+	"tools": true, "samples": true, "usr": true, "scripts": true, "Documentation": true,
+	"LICENSES": true, "Makefile": true, "Kconfig": true, "Kbuild": true, "MAINTAINERS": true,
+	"CREDITS": true, "COPYING": true, "README": true, ".mailmap": true, ".gitignore": true,
+	".clang-format": true, ".cocciconfig": true, ".get_maintainer.ignore": true,
+	".gitattributes": true, ".rustfmt.toml": true, ".editorconfig": true,
+}
+
+// userProjects are subject tags of userspace projects whose patches go
+// to kernel lists ("[PATCH BlueZ v2 1/3]", "[PATCH iproute2-next]").
+var userProjects = map[string]bool{
+	"bluez": true, "iproute2": true, "iproute2-next": true, "iproute": true, "ethtool": true,
+	"ethtool-next": true, "pppd": true, "ppp": true, "libnl": true, "libnftnl": true,
+	"nftables": true, "nft": true, "iptables": true, "conntrack-tools": true, "libmnl": true,
+	"lksctp-tools": true, "lksctp": true, "neard": true, "ax25-tools": true, "ax25-apps": true,
+	"libax25": true, "net-tools": true, "liburing": true, "sparse": true, "smatch": true,
+	"ell": true, "mptcpd": true, "iwd": true, "ofono": true, "connman": true, "iw": true,
+	"wpa_supplicant": true, "hostap": true, "wireless-regdb": true, "dwarves": true,
+	"pahole": true, "xdp-tools": true, "kmod": true, "iputils": true, "rdma-core": true,
+	"nvme-cli": true, "fstests": true, "xfstests": true, "ltp": true, "blktests": true,
+	"man-pages": true, "util-linux": true, "ipset": true, "ulogd": true, "libnetfilter_queue": true,
+	"bpftool": true, "libbpf": true, "linux-firmware": true, "ndctl": true, "mdadm": true,
+}
+
+// userInclude matches an #include that only userspace C has: libc,
+// POSIX, GLib and D-Bus headers, autoconf's config.h.
+var userInclude = regexp.MustCompile(`^\s*#\s*include\s*[<"](?:std[a-z]*\.h|string\.h|strings\.h|unistd\.h|errno\.h|fcntl\.h|signal\.h|poll\.h|time\.h|getopt\.h|glib\.h|glib/|gio/|dbus/|sys/|config\.h|bluetooth/|readline/|pthread\.h|libmnl/|netlink/)`)
+
+// userProject reports whether the series is from a project other than
+// the kernel, and why: a userspace project's subject tag, or a path that
+// is not in the kernel tree's layout.
+func userProject(s *series.Series) (string, bool) {
+	for _, p := range s.Patches {
+		for _, w := range p.Subject.Prefixes {
+			if userProjects[strings.ToLower(w)] {
+				return "subject tag " + w, true
+			}
+		}
+		for _, f := range p.Files {
+			top, _, _ := strings.Cut(f.Name(), "/")
+			if !kernelDirs[top] && !kernelTopLevel[top] {
+				return "path " + f.Name(), true
+			}
+		}
+	}
+	return "", false
+}
+
+// kernelSource reports whether file is kernel C: a .c or .h file in a
+// kernel directory, not under a userspace one (tools/, samples/, usr/,
+// scripts/, Documentation/, selftests), and not one whose hunks include
+// userspace headers.
+func kernelSource(f *series.File) bool {
+	name := f.Name()
+	if !isCSource(name) {
+		return false
+	}
+	top, _, _ := strings.Cut(name, "/")
+	if !kernelDirs[top] || strings.Contains(name, "/selftests/") {
+		return false
+	}
+	for _, h := range f.Hunks {
+		for _, l := range h.Lines {
+			if l.Op != series.OpDelete && userInclude.MatchString(l.Text) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// kernelTreePath reports whether a path of a kernel tree holds kernel C
+// the tree index may answer with (see kernelSource).
+func kernelTreePath(rel string) bool {
+	top, _, _ := strings.Cut(rel, "/")
+	return kernelDirs[top] && !strings.Contains(rel, "/selftests/")
+}

@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+struct proto {
+	int		(*ioctl)(struct sock *sk, int cmd, int *karg);
+};
