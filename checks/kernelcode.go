@@ -104,3 +104,10 @@ func kernelTreePath(rel string) bool {
 	top, _, _ := strings.Cut(rel, "/")
 	return kernelDirs[top] && !strings.Contains(rel, "/selftests/")
 }
+
+// kernelTreeDir reports whether a directory of a kernel tree may hold
+// kernel C (see kernelTreePath).
+func kernelTreeDir(rel string) bool {
+	top, _, _ := strings.Cut(rel, "/")
+	return kernelDirs[top] && !strings.HasSuffix(rel, "/selftests") && !strings.Contains(rel, "/selftests/")
+}

@@ -224,6 +224,9 @@ func listFiles(ctx context.Context, root string, dirs []string) ([]treeFile, err
 				if n := de.Name(); path != base && (n == ".git" || strings.HasPrefix(n, ".")) {
 					return filepath.SkipDir
 				}
+				if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !kernelTreeDir(filepath.ToSlash(rel)) {
+					return filepath.SkipDir
+				}
 				return nil
 			}
 			if !de.Type().IsRegular() || !(strings.HasSuffix(path, ".c") || strings.HasSuffix(path, ".h")) {
@@ -232,6 +235,12 @@ func listFiles(ctx context.Context, root string, dirs []string) ([]treeFile, err
 			rel, err := filepath.Rel(root, path)
 			if err != nil {
 				return err
+			}
+			if !kernelTreePath(filepath.ToSlash(rel)) {
+				// tools/, samples/, scripts/, selftests: userspace, whose
+				// names (read(), a copy of a kernel header) are not the
+				// kernel's.
+				return nil
 			}
 			// Size and mtime are read by the workers, in parallel.
 			files = append(files, treeFile{rel: filepath.ToSlash(rel)})
