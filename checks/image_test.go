@@ -187,7 +187,7 @@ func TestTreeStats(t *testing.T) {
 	if _, err := Run(context.Background(), s, env); err != nil {
 		t.Fatal(err)
 	}
-	want := "tree: 1 of 2 series are not based on the tree (their files differ from the patches' index lines); 1 series has files whose hunks do not apply to the tree, read from the diff alone"
+	want := "tree: 1 of 2 series are not based on the tree (their files differ from the patches' index lines); 1 series has files whose hunks do not apply to the tree: those files were read from the diff alone"
 	if sum := env.Stats.Summary(); len(sum) != 1 || sum[0] != want {
 		t.Errorf("summary %q, want %q", sum, want)
 	}

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 )
 
@@ -22,30 +23,33 @@ func TestShapes(t *testing.T) {
 		dir  string
 		why  string
 		want []want
+		// summary is what the run must say of it with its tree (or
+		// without one, for a fixture without), "" for nothing.
+		summary string
 	}{
 		// Hunks read as what they are.
-		{"param-list-tail", "a hunk starting inside a parameter list: its calls are no prototype of kfree_sensitive", nil},
-		{"iterator-macro", "for_each_possible_cpu(i) and the call after it are no prototype", nil},
-		{"return-type-line", "a return type on its own line is the next declarator's, not the one after", nil},
-		{"attribute-macro", "__head and an unknown attribute on the line before are no part of the return type", nil},
-		{"comment-example", "example code in a comment the hunk starts inside is no code", nil},
-		{"ifelse-alternatives", "an assembly prototype and its C fallback in the two branches of one #ifdef", nil},
-		{"array-member", "ureq->name is an array member: nothing is read through the user pointer", nil},
-		{"array-member-unseen", "without the struct in view, ureq->name as an argument may be an array: silence", nil},
+		{"param-list-tail", "a hunk starting inside a parameter list: its calls are no prototype of kfree_sensitive", nil, ""},
+		{"iterator-macro", "for_each_possible_cpu(i) and the call after it are no prototype", nil, ""},
+		{"return-type-line", "a return type on its own line is the next declarator's, not the one after", nil, ""},
+		{"attribute-macro", "__head and an unknown attribute on the line before are no part of the return type", nil, ""},
+		{"comment-example", "example code in a comment the hunk starts inside is no code", nil, ""},
+		{"ifelse-alternatives", "an assembly prototype and its C fallback in the two branches of one #ifdef", nil, ""},
+		{"array-member", "ureq->name is an array member: nothing is read through the user pointer", nil, ""},
+		{"array-member-unseen", "without the struct in view, ureq->name as an argument may be an array: silence", nil, ""},
 		// Kernel rules for kernel code only.
-		{"userspace-bluez", "[PATCH BlueZ]: libc's struct iovec", nil},
-		{"userspace-includes", "lib/ with libc includes is userspace", nil},
-		{"userspace-selftest", "a selftest's read() is libc's, not the tree's read()", nil},
-		{"userspace-struct", "iproute2's struct proto is not the kernel's", nil},
-		{"userspace-bpf", "a BPF program that opts out of kfunc prototypes declares its own", nil},
+		{"userspace-bluez", "[PATCH BlueZ]: libc's struct iovec", nil, "1 series of userspace projects"},
+		{"userspace-includes", "lib/ with libc includes is userspace", nil, "1 file of userspace code"},
+		{"userspace-selftest", "a selftest's read() is libc's, not the tree's read()", nil, "1 file of userspace code"},
+		{"userspace-struct", "iproute2's struct proto is not the kernel's", nil, "1 series of userspace projects"},
+		{"userspace-bpf", "a BPF program that opts out of kfunc prototypes declares its own", nil, "1 file of userspace code"},
 		// Findings only for what the series introduces.
-		{"moved-function", "a function moved unchanged keeps its old mismatch, not the series'", nil},
-		{"tree-hunks-fail", "the conversion that does not apply to the tree is read from the diff", nil},
-		{"tree-renamed-file", "team.c became team_core.c after the tree: the diff's team_ioctl is the one", nil},
-		{"tree-fix-patch", "the tree's header is older than the base the fix follows", nil},
-		{"tree-header-older", "proto_ops.ioctl was retyped after the tree", nil},
-		{"tree-deleted-kept", "a later patch's whole-file image kept the old definition a failed hunk replaced", nil},
-		{"tree-hid-true", "the tree's newer sockptr_t declaration must not hide the hunk's char __user *", hid},
+		{"moved-function", "a function moved unchanged keeps its old mismatch, not the series'", nil, ""},
+		{"tree-hunks-fail", "the conversion that does not apply to the tree is read from the diff", nil, "1 series has files whose hunks do not apply to the tree"},
+		{"tree-renamed-file", "team.c became team_core.c after the tree: the diff's team_ioctl is the one", nil, "1 series has files the tree lacks"},
+		{"tree-fix-patch", "the tree's header is older than the base the fix follows", nil, "1 finding resting only on tree files those series do not touch left out"},
+		{"tree-header-older", "proto_ops.ioctl was retyped after the tree", nil, "1 finding resting only on tree files those series do not touch left out"},
+		{"tree-deleted-kept", "a later patch's whole-file image kept the old definition a failed hunk replaced", nil, ""},
+		{"tree-hid-true", "the tree's newer sockptr_t declaration must not hide the hunk's char __user *", hid, ""},
 	}
 	for _, tc := range tests {
 		dir := filepath.Join(shapesDir, tc.dir)
@@ -74,6 +78,11 @@ func TestShapes(t *testing.T) {
 					t.Fatal(err)
 				}
 				matchFindings(t, fs, tc.want)
+				sum := strings.Join(env.Stats.Summary(), "\n")
+				last := mode == modes[len(modes)-1]
+				if last && tc.summary != "" && !strings.Contains(sum, tc.summary) {
+					t.Errorf("summary %q lacks %q", sum, tc.summary)
+				}
 			})
 		}
 	}

@@ -2,6 +2,7 @@ package checks
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 )
 
@@ -51,10 +52,15 @@ func (st *Stats) Summary() []string {
 	if st.treeSeries > 0 && (st.elsewhere > 0 || len(st.diverged) > 0) {
 		s := fmt.Sprintf("tree: %d of %s are not based on the tree (their files differ from the patches' index lines)",
 			st.elsewhere, plural(st.treeSeries, "series", "series"))
-		for _, why := range []string{divergedHunks, divergedMissing} {
-			if n := st.diverged[why]; n > 0 {
-				s += fmt.Sprintf("; %s %s, read from the diff alone", plural(n, "series has files whose", "series have files whose"), why)
-			}
+		var read []string
+		if n := st.diverged[divergedHunks]; n > 0 {
+			read = append(read, fmt.Sprintf("%s files whose hunks do not apply to the tree", plural(n, "series has", "series have")))
+		}
+		if n := st.diverged[divergedMissing]; n > 0 {
+			read = append(read, fmt.Sprintf("%s files the tree lacks (renamed or moved since)", plural(n, "series has", "series have")))
+		}
+		if len(read) > 0 {
+			s += "; " + strings.Join(read, " and ") + ": those files were read from the diff alone"
 		}
 		if st.staleDropped > 0 {
 			s += fmt.Sprintf("; %s resting only on tree files those series do not touch left out", plural(st.staleDropped, "finding", "findings"))
@@ -66,8 +72,8 @@ func (st *Stats) Summary() []string {
 
 // Reasons a series' file is read from the diff instead of the tree.
 const (
-	divergedHunks   = "hunks do not apply to the tree"
-	divergedMissing = "are not in the tree (renamed or moved since)"
+	divergedHunks   = "hunks do not apply"
+	divergedMissing = "not in the tree"
 )
 
 // plural renders "1 file" or "3 files".
