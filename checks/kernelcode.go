@@ -51,9 +51,12 @@ var userProjects = map[string]bool{
 	"bpftool": true, "libbpf": true, "linux-firmware": true, "ndctl": true, "mdadm": true,
 }
 
-// userInclude matches an #include that only userspace C has: libc,
-// POSIX, GLib and D-Bus headers, autoconf's config.h.
-var userInclude = regexp.MustCompile(`^\s*#\s*include\s*[<"](?:std[a-z]*\.h|string\.h|strings\.h|unistd\.h|errno\.h|fcntl\.h|signal\.h|poll\.h|time\.h|getopt\.h|glib\.h|glib/|gio/|dbus/|sys/|config\.h|bluetooth/|readline/|pthread\.h|libmnl/|netlink/)`)
+// userInclude matches what only userspace C has: an #include <...> of
+// libc, POSIX, GLib or D-Bus headers (kernel code includes its own
+// "poll.h" in quotes), autoconf's HAVE_CONFIG_H. (Kernel headers
+// shared with user space include libc headers under #ifndef __KERNEL__,
+// so only .c files are judged by it.)
+var userInclude = regexp.MustCompile(`^\s*#\s*(?:include\s*<(?:std[a-z]*\.h|string\.h|strings\.h|unistd\.h|errno\.h|fcntl\.h|signal\.h|poll\.h|time\.h|getopt\.h|glib\.h|glib/|gio/|dbus/|sys/|bluetooth/|readline/|pthread\.h|libmnl/|netlink/)|if(?:def)?\s.*\bHAVE_CONFIG_H\b)`)
 
 // userProject reports whether the series is from a project other than
 // the kernel, and why: a userspace project's subject tag, or a path that
@@ -87,6 +90,9 @@ func kernelSource(f *series.File) bool {
 	top, _, _ := strings.Cut(name, "/")
 	if !kernelDirs[top] || strings.Contains(name, "/selftests/") {
 		return false
+	}
+	if !strings.HasSuffix(name, ".c") {
+		return true
 	}
 	for _, h := range f.Hunks {
 		for _, l := range h.Lines {
