@@ -236,3 +236,95 @@ func TestParseHeadlessDesignators(t *testing.T) {
 		})
 	}
 }
+
+// A hunk inside a function body, parsed knowing the function context git
+// printed after its "@@": statements are statements, not prototypes.
+func TestParseFragmentInContext(t *testing.T) {
+	const header = "static int orinoco_set_key(struct orinoco_private *priv, int index,"
+	tests := []struct {
+		name      string
+		src       string
+		header    string
+		wantFuncs []string // name:definition
+		wantCalls []string // func@line in function
+	}{
+		{
+			name:      "calls in a body are no prototypes",
+			src:       "\tif (IS_ENABLED(CONFIG_X))\n\t\tfoo_init(a, b);\n\tkfree_sensitive(priv->keys[i].key);\n",
+			header:    "static void foo_setup(struct foo *f)",
+			wantCalls: []string{"IS_ENABLED@1 in ", "foo_init@2 in ", "kfree_sensitive@3 in "},
+		},
+		{
+			name:   "an iterator macro and its call are no prototype",
+			src:    "\tfor_each_possible_cpu(i)\n\t\tfoo_free(per_cpu_ptr(s, i));\n\tfree_percpu(s);\n",
+			header: "static void foo_teardown(struct foo_stats __percpu *s)",
+			// The macro's statement is lost, but nothing is declared.
+			wantCalls: []string{"free_percpu@3 in "},
+		},
+		{
+			name:      "a cut argument tail, then statements",
+			src:       "\t\t     sizeof(struct scc_param)))\n\t\treturn -EFAULT;\n\tscc_note(dev, cmd);\n",
+			header:    "static int scc_ioctl(struct net_device *dev, struct ifreq *ifr, int cmd)",
+			wantCalls: []string{"scc_note@3 in "},
+		},
+		{
+			name:      "a body that closes its function and a whole function after it",
+			src:       "\t\tbreak;\n\t}\n\treturn 0;\n}\n\nstatic int next(int a)\n{\n\treturn bar(a);\n}\n",
+			header:    "static int foo(int cmd)",
+			wantFuncs: []string{"next:true"},
+			wantCalls: []string{"bar@8 in next"},
+		},
+		{
+			name:      "a parameter list continued from the header, and its body",
+			src:       "\t\t\t   enum orinoco_alg alg, const u8 *key, int key_len)\n{\n\tkfree_sensitive(priv->keys[index].key);\n",
+			header:    header,
+			wantCalls: []string{"kfree_sensitive@3 in "},
+		},
+		{
+			name:      "file-scope code after a function header is not wrapped",
+			src:       "static int bar(int x);\nint baz(int y);\n",
+			header:    "static int foo(int cmd)",
+			wantFuncs: []string{"bar:false", "baz:false"},
+		},
+	}
+	p := NewParser()
+	defer p.Close()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := p.ParseFragment(t.Context(), []byte(tt.src), tt.header)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var funcs, calls []string
+			for _, f := range u.Funcs {
+				funcs = append(funcs, fmt.Sprintf("%s:%v", f.Name, f.Definition))
+			}
+			for _, c := range u.Calls {
+				calls = append(calls, fmt.Sprintf("%s@%d in %s", c.Func, c.Line, c.InFunc))
+			}
+			if !slices.Equal(funcs, tt.wantFuncs) {
+				t.Errorf("functions %q, want %q", funcs, tt.wantFuncs)
+			}
+			if !slices.Equal(calls, tt.wantCalls) {
+				t.Errorf("calls %q, want %q", calls, tt.wantCalls)
+			}
+		})
+	}
+}
+
+// A return type on a line of its own belongs to the declarator below it,
+// whatever the next declaration is.
+func TestParseReturnTypeOnItsOwnLine(t *testing.T) {
+	u, err := Parse([]byte("struct pwrseq_device *\ndevm_pwrseq_device_register(struct device *dev);\n\nvoid *pwrseq_device_get_data(struct pwrseq_device *pwrseq);\nEXPORT_SYMBOL(x);\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, f := range u.Funcs {
+		got = append(got, f.Name+": "+f.Type.String())
+	}
+	want := []string{"devm_pwrseq_device_register: struct pwrseq_device * (struct device *)", "pwrseq_device_get_data: void * (struct pwrseq_device *)"}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package cfront
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -85,6 +86,14 @@ func (p *Parser) parseInside(ctx context.Context, head string, src []byte, tail,
 		return nil, err
 	}
 	u.Funcs = slices.DeleteFunc(u.Funcs, func(f Func) bool { return f.Name == name })
+	// What the tail closes ends, for the fragment, on its last line.
+	last := bytes.Count(src, []byte("\n")) + 1
+	for i := range u.Funcs {
+		u.Funcs[i].EndLine = min(u.Funcs[i].EndLine, last)
+	}
+	for i := range u.Structs {
+		u.Structs[i].EndLine = min(u.Structs[i].EndLine, last)
+	}
 	for i := range u.Calls {
 		if u.Calls[i].InFunc == name {
 			u.Calls[i].InFunc = ""
