@@ -29,23 +29,28 @@ var funcHeader = regexp.MustCompile(`^[A-Za-z_][\w \t*]*?\b[A-Za-z_]\w*\s*\(`)
 // argument tail blanked; what the body holds has InFunc "" (the function
 // is the one header names). Otherwise it is Parse.
 func (p *Parser) ParseFragment(ctx context.Context, src []byte, header string) (*Unit, error) {
+	pre, err := prepareChecked(ctx, src)
+	if err != nil {
+		return nil, err
+	}
 	h := strings.TrimSpace(header)
 	if !funcHeader.MatchString(h) || strings.HasSuffix(h, ";") || strings.Contains(h, "=") {
-		return p.Parse(ctx, src)
+		if u, ok, err := p.parseOrphan(ctx, src, pre); ok {
+			return u, err
+		}
+		return p.parsePrepared(src, pre)
 	}
-	pre := prepare(src)
 	start := 0
 	if c := cutTail(pre.parse); c >= 0 {
-		if oc := orphanTail(pre); oc >= 0 && p.orphanParams(ctx, pre, oc) != nil {
-			// The header's own parameter list continues into the hunk:
-			// Parse reads it as such.
-			return p.Parse(ctx, src)
+		if u, ok, err := p.parseOrphan(ctx, src, pre); ok {
+			// The header's own parameter list continues into the hunk.
+			return u, err
 		}
 		start = c
 	}
 	first := skipSpace(pre.parse, start)
 	if first >= len(pre.parse) || pre.lineColumn(first) == 0 {
-		return p.Parse(ctx, src)
+		return p.parsePrepared(src, pre)
 	}
 	// Enough open braces in front that the fragment never closes more
 	// than were opened: a hunk inside a switch in a loop closes several.

@@ -55,22 +55,29 @@ func (p *Parser) Close() { p.ts.Close() }
 // post-image). It never panics, tolerates syntax errors and gives up after
 // ParseTimeout or when ctx is done. Lines in the Unit are 1-based lines of
 // src.
-func (p *Parser) Parse(ctx context.Context, src []byte) (u *Unit, err error) {
-	u, pre, err := p.parsePlain(ctx, src)
+func (p *Parser) Parse(ctx context.Context, src []byte) (*Unit, error) {
+	pre, err := prepareChecked(ctx, src)
 	if err != nil {
 		return nil, err
 	}
-	if c := orphanTail(pre); c >= 0 {
-		if params := p.orphanParams(ctx, pre, c); params != nil {
-			// The fragment starts inside the parameter list of a function
-			// whose name is in the hunk's context: parse it again with the
-			// head of a declarator in front, so that the parameters and
-			// the body that follows parse as what they are. The head adds
-			// no newline, so lines stay those of src.
-			return p.parseInside(ctx, "int "+orphanName+"(", src, "", orphanName)
-		}
+	if u, ok, err := p.parseOrphan(ctx, src, pre); ok {
+		return u, err
 	}
-	return u, nil
+	return p.parsePrepared(src, pre)
+}
+
+// parseOrphan parses a fragment that starts inside the parameter list of a
+// function whose name is in the hunk's context (ok is false for any
+// other): with the head of a declarator in front, so that the parameters
+// and the body that follows parse as what they are. The head adds no
+// newline, so lines stay those of src.
+func (p *Parser) parseOrphan(ctx context.Context, src []byte, pre *prepared) (u *Unit, ok bool, err error) {
+	c := orphanTail(pre)
+	if c < 0 || p.orphanParams(ctx, pre, c) == nil {
+		return nil, false, nil
+	}
+	u, err = p.parseInside(ctx, "int "+orphanName+"(", src, "", orphanName)
+	return u, true, err
 }
 
 // parseInside parses head + src + tail, where head and tail wrap the
@@ -114,21 +121,42 @@ func (p *Parser) parseInside(ctx context.Context, head string, src []byte, tail,
 
 // parsePlain parses src as it is and returns the Unit and the prepared
 // views it was read from.
-func (p *Parser) parsePlain(ctx context.Context, src []byte) (u *Unit, pre *prepared, err error) {
-	if len(src) > MaxSource {
-		return nil, nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
+func (p *Parser) parsePlain(ctx context.Context, src []byte) (*Unit, *prepared, error) {
+	pre, err := prepareChecked(ctx, src)
+	if err != nil {
+		return nil, nil, err
 	}
+	u, err := p.parsePrepared(src, pre)
+	return u, pre, err
+}
+
+// prepareChecked blanks src for parsing (see prepare), refusing what Parse
+// refuses: a source over MaxSource, a context that is done.
+func prepareChecked(ctx context.Context, src []byte) (pre *prepared, err error) {
+	if len(src) > MaxSource {
+		return nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("parse C: %w", err)
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			pre, err = nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
+		}
+	}()
+	return prepare(src), nil
+}
+
+// parsePrepared runs tree-sitter on the prepared views of src and
+// extracts the Unit.
+func (p *Parser) parsePrepared(src []byte, pre *prepared) (u *Unit, err error) {
 	defer func() {
 		// Extraction walks trees of arbitrary broken code; a bug there must
 		// cost one fragment, not the bot.
 		if r := recover(); r != nil {
-			u, pre, err = nil, nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
+			u, err = nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
 		}
 	}()
-	if err := ctx.Err(); err != nil {
-		return nil, nil, fmt.Errorf("parse C: %w", err)
-	}
-	pre = prepare(src)
 	// The parser's own timeout bounds the time, not a cancellable context:
 	// go-tree-sitter's context watcher can set the cancellation flag after
 	// a parse completed, which then cancels the parser's next parse.
@@ -138,7 +166,7 @@ func (p *Parser) parsePlain(ctx context.Context, src []byte) (u *Unit, pre *prep
 	if err != nil {
 		// A halted parse would be resumed by the next call: start afresh.
 		p.ts.Reset()
-		return nil, nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
+		return nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
 	}
 	defer tree.Close()
 	x := newExtractor(pre)
@@ -146,7 +174,7 @@ func (p *Parser) parsePlain(ctx context.Context, src []byte) (u *Unit, pre *prep
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(tree.RootNode(), scope{top: true})
 	x.finish()
-	return x.u, pre, nil
+	return x.u, nil
 }
 
 // Parse parses C source with a fresh Parser; see Parser.Parse.
