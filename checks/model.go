@@ -124,7 +124,8 @@ func newModel(ctx context.Context, s *series.Series, env *Env) (*model, error) {
 	if len(userFiles) > 0 {
 		env.Stats.add(func(st *Stats) { st.userFiles += len(userFiles) })
 	}
-	if m.tree != nil {
+	if m.tree != nil && !userspace {
+		// A userspace project's series is not read against the tree.
 		m.tree.finish(m)
 	}
 	return m, nil
