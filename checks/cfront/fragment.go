@@ -87,28 +87,12 @@ func (p *Parser) ParseFragment(ctx context.Context, src []byte, header string) (
 // the offset after the unmatched ")" (and after the ";" that follows it),
 // or -1 when the fragment does not start inside parentheses.
 func cutTail(src []byte) int {
-	depth := 0
-	for i := 0; i < len(src); i++ {
-		switch src[i] {
-		case '(':
-			depth++
-		case ')':
-			if depth > 0 {
-				depth--
-				continue
-			}
-			j := skipSpace(src, i+1)
-			if j < len(src) && src[j] == ';' {
-				return j + 1
-			}
-			return i + 1
-		case ';', '{', '}':
-			if depth == 0 {
-				return -1
-			}
-		case '"', '\'':
-			i = skipQuoted(src, i) - 1
-		}
+	c := unmatchedClose(src, ";{}")
+	if c < 0 {
+		return -1
 	}
-	return -1
+	if j := skipSpace(src, c+1); j < len(src) && src[j] == ';' {
+		return j + 1
+	}
+	return c + 1
 }

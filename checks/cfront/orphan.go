@@ -17,22 +17,34 @@ const orphanName = "patchbot_orphan_params__"
 //
 // It returns the offset of the unmatched ")" or -1.
 func orphanTail(p *prepared) int {
-	src := p.parse
+	// A parameter list holds no initializer and no string.
+	c := unmatchedClose(p.parse, ";{}=\"'")
+	if c < 0 {
+		return -1
+	}
+	return orphanFollow(p.parse, c)
+}
+
+// unmatchedClose returns the offset of the first ")" that closes a
+// parenthesis opened before src, or -1 when a byte of stop comes first
+// outside parentheses (or inside none, for a quote in stop).
+func unmatchedClose(src []byte, stop string) int {
 	depth := 0
 	for i := 0; i < len(src); i++ {
-		switch src[i] {
-		case '(':
+		c := src[i]
+		switch {
+		case c == '(':
 			depth++
-		case ')':
+		case c == ')':
 			if depth == 0 {
-				return orphanFollow(src, i)
+				return i
 			}
 			depth--
-		case ';', '{', '}', '=':
-			if depth == 0 {
-				return -1
-			}
-		case '"', '\'':
+		case (c == '"' || c == '\'') && strings.IndexByte(stop, c) >= 0:
+			return -1
+		case c == '"' || c == '\'':
+			i = skipQuoted(src, i) - 1
+		case depth == 0 && strings.IndexByte(stop, c) >= 0:
 			return -1
 		}
 	}

@@ -160,21 +160,27 @@ func scratchRepo(t *testing.T, branches map[string]scratchCommit) string {
 	git(t, dir, "commit", "-q", "-m", "foo: the foo protocol")
 	for name, c := range branches {
 		git(t, dir, "checkout", "-q", "-b", name, "master")
-		for _, e := range c.edits {
-			p := filepath.Join(dir, e.file)
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !strings.Contains(string(b), e.old) {
-				t.Fatalf("%s: %q not found", e.file, e.old)
-			}
-			writeFile(t, p, strings.Replace(string(b), e.old, e.new, 1))
-		}
-		git(t, dir, "commit", "-q", "-a", "-m", c.subject+"\n\nSigned-off-by: Ada Lovelace <ada@example.org>")
+		commitEdits(t, dir, c)
 	}
 	git(t, dir, "checkout", "-q", "master")
 	return dir
+}
+
+// commitEdits makes the edits of c in the checkout dir and commits them.
+func commitEdits(t *testing.T, dir string, c scratchCommit) {
+	t.Helper()
+	for _, e := range c.edits {
+		p := filepath.Join(dir, e.file)
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(b), e.old) {
+			t.Fatalf("%s: %q not found", e.file, e.old)
+		}
+		writeFile(t, p, strings.Replace(string(b), e.old, e.new, 1))
+	}
+	git(t, dir, "commit", "-q", "-a", "-m", c.subject+"\n\nSigned-off-by: Ada Lovelace <ada@example.org>")
 }
 
 func writeFile(t *testing.T, path, body string) {

@@ -105,24 +105,13 @@ func conversionRepo(t *testing.T) string {
 	git(t, dir, "config", "user.email", "ada@example.org")
 	git(t, dir, "add", ".")
 	git(t, dir, "commit", "-q", "-m", "net: base")
-	commit := func(subject string, edits ...scratchEdit) {
-		for _, e := range edits {
-			p := filepath.Join(dir, e.file)
-			b, err := os.ReadFile(p)
-			if err != nil || !strings.Contains(string(b), e.old) {
-				t.Fatalf("%s: %q not found (%v)", e.file, e.old, err)
-			}
-			writeFile(t, p, strings.Replace(string(b), e.old, e.new, 1))
-		}
-		git(t, dir, "commit", "-q", "-a", "-m", subject+"\n\nSigned-off-by: Ada Lovelace <ada@example.org>")
-	}
 	for _, br := range []string{"full", "udp"} {
 		git(t, dir, "checkout", "-q", "-b", br, "master")
-		commit("net: proto ioctl callbacks take kernel memory", retypeMember)
+		commitEdits(t, dir, scratchCommit{"net: proto ioctl callbacks take kernel memory", []scratchEdit{retypeMember}})
 		if br == "full" {
-			commit("net: udp, raw: use the kernel-memory ioctl", append(slices.Clone(convertUDP), convertRaw...)...)
+			commitEdits(t, dir, scratchCommit{"net: udp, raw: use the kernel-memory ioctl", append(slices.Clone(convertUDP), convertRaw...)})
 		} else {
-			commit("net: udp: use the kernel-memory ioctl", convertUDP...)
+			commitEdits(t, dir, scratchCommit{"net: udp: use the kernel-memory ioctl", convertUDP})
 		}
 	}
 	git(t, dir, "checkout", "-q", "master")
