@@ -105,15 +105,9 @@ func kernelSource(f *series.File) bool {
 }
 
 // kernelTreePath reports whether a path of a kernel tree holds kernel C
-// the tree index may answer with (see kernelSource).
+// the tree index may answer with (see kernelSource); a directory is given
+// with a trailing "/".
 func kernelTreePath(rel string) bool {
 	top, _, _ := strings.Cut(rel, "/")
 	return kernelDirs[top] && !strings.Contains(rel, "/selftests/")
-}
-
-// kernelTreeDir reports whether a directory of a kernel tree may hold
-// kernel C (see kernelTreePath).
-func kernelTreeDir(rel string) bool {
-	top, _, _ := strings.Cut(rel, "/")
-	return kernelDirs[top] && !strings.HasSuffix(rel, "/selftests") && !strings.Contains(rel, "/selftests/")
 }

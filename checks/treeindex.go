@@ -224,7 +224,7 @@ func listFiles(ctx context.Context, root string, dirs []string) ([]treeFile, err
 				if n := de.Name(); path != base && (n == ".git" || strings.HasPrefix(n, ".")) {
 					return filepath.SkipDir
 				}
-				if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !kernelTreeDir(filepath.ToSlash(rel)) {
+				if rel, err := filepath.Rel(root, path); err == nil && rel != "." && !kernelTreePath(filepath.ToSlash(rel)+"/") {
 					return filepath.SkipDir
 				}
 				return nil

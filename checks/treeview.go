@@ -31,10 +31,26 @@ type treeView struct {
 	missing map[string]bool
 	// seen are the files compareBase has looked at.
 	seen map[string]bool
+	// read holds the tree files compareBase read, for apply to take
+	// rather than read them again; finish drops it.
+	read map[string][]byte
 }
 
 func newTreeView() *treeView {
-	return &treeView{state: map[string][]string{}, diverged: map[string]string{}, missing: map[string]bool{}, seen: map[string]bool{}}
+	return &treeView{state: map[string][]string{}, diverged: map[string]string{}, missing: map[string]bool{},
+		seen: map[string]bool{}, read: map[string][]byte{}}
+}
+
+// readFile returns a tree file, once read for compareBase or apply.
+func (t *treeView) readFile(m *model, rel string) ([]byte, error) {
+	if data, ok := t.read[rel]; ok {
+		return data, nil
+	}
+	data, err := m.env.Tree.ReadFile(rel)
+	if err == nil && t.read != nil {
+		t.read[rel] = data
+	}
+	return data, err
 }
 
 // apply applies one file of a patch to the in-memory state of the tree
@@ -51,7 +67,7 @@ func (t *treeView) apply(m *model, fi *fileImages) {
 	}
 	cur, ok := t.state[old]
 	if !ok && !f.IsNew {
-		data, err := m.env.Tree.ReadFile(old)
+		data, err := t.readFile(m, old)
 		if err != nil {
 			slog.DebugContext(m.ctx, "file not in tree", "file", old, "err", err)
 			t.diverge(fi, divergedMissing)
@@ -93,7 +109,7 @@ func (t *treeView) compareBase(m *model, f *series.File) {
 	}
 	t.seen[old] = true
 	t.seen[f.Name()] = true
-	data, err := m.env.Tree.ReadFile(old)
+	data, err := t.readFile(m, old)
 	if err != nil || !strings.HasPrefix(blobID(data), f.OldOID) {
 		t.elsewhere = true
 	}
@@ -114,6 +130,7 @@ func (t *treeView) diverge(fi *fileImages, why string) {
 // patch (a file is read one way for the whole series), records the
 // functions defined in files the tree lacks, and counts the series.
 func (t *treeView) finish(m *model) {
+	t.read = nil
 	reasons := map[string]bool{}
 	for _, pi := range m.patches {
 		for _, fi := range pi.files {
