@@ -351,22 +351,19 @@ var (
 	typeNamed     = regexp.MustCompile(`^__(?:[us]\d+|[lb]e\d+|kernel_\w+|poll_t|wsum|sum16|aligned_[a-z]*\d+|bitwise)$`)
 )
 
-// dropAttributeWords removes the attribute-like words of a type spelling.
+// dropAttributeWords removes the attribute-like words of a canonical type
+// spelling (which has no address-space annotations left).
 func dropAttributeWords(s string) string {
 	words := strings.Fields(s)
 	out := words[:0]
 	for _, w := range words {
-		if attributeWord.MatchString(w) && !typeNamed.MatchString(w) && !spaceWords[w] {
+		if attributeWord.MatchString(w) && !typeNamed.MatchString(w) {
 			continue
 		}
 		out = append(out, w)
 	}
 	return strings.Join(out, " ")
 }
-
-// spaceWords are sparse's address-space and checking annotations, which
-// are part of a type as sparse compares it.
-var spaceWords = map[string]bool{"__user": true, "__iomem": true, "__percpu": true, "__rcu": true, "__force": true, "__kernel": true}
 
 // builtinWords are the words of C's own type names.
 var builtinWords = map[string]bool{

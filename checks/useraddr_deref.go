@@ -71,7 +71,7 @@ func (m *model) userDerefs(k int, im *image) []Finding {
 // read with confidence only when its context rules an array out, or for
 // the well-known members of userStructMembers.
 func (m *model) memberRead(k int, pt cfront.Type, member, text string, start, end int) bool {
-	if tag := structTag(pt); tag != "" {
+	if tag := pt.StructTag(); tag != "" {
 		if ms, ok := m.member(tag, member, k); ok {
 			return !strings.Contains(ms.mem.Type.Text, "[")
 		}
@@ -94,17 +94,6 @@ func usedAsValue(text string, start, end int) bool {
 	before := strings.TrimRight(text[:start], " \t")
 	return strings.HasSuffix(before, "~") || strings.HasSuffix(before, "++") || strings.HasSuffix(before, "--") ||
 		strings.HasSuffix(before, "*") && !strings.HasSuffix(strings.TrimRight(strings.TrimSuffix(before, "*"), " \t"), ")")
-}
-
-// structTag is the tag of a "struct foo __user *" type, "" for others.
-func structTag(t cfront.Type) string {
-	f := strings.Fields(strings.NewReplacer("*", " ").Replace(t.Plain()))
-	for i := 0; i+1 < len(f); i++ {
-		if f[i] == "struct" || f[i] == "union" {
-			return f[i+1]
-		}
-	}
-	return ""
 }
 
 // codeOf drops a line's comment and string literals, and returns "" for

@@ -18,6 +18,10 @@ func structTag(prefix string) string {
 	return ""
 }
 
+// StructTag is the tag of a struct type, "" for other types:
+// "const struct foo __user *" -> "foo".
+func (t Type) StructTag() string { return structTag(t.Text) }
+
 // initDecl extracts the initializer of a declared struct variable (or of
 // each element of an array of structs).
 func (x *extractor) initDecl(prefix string, d *sitter.Node, di declInfo, list *sitter.Node, sc scope) {

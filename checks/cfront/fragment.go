@@ -35,10 +35,7 @@ func (p *Parser) ParseFragment(ctx context.Context, src []byte, header string) (
 	}
 	h := strings.TrimSpace(header)
 	if !funcHeader.MatchString(h) || strings.HasSuffix(h, ";") || strings.Contains(h, "=") {
-		if u, ok, err := p.parseOrphan(ctx, src, pre); ok {
-			return u, err
-		}
-		return p.parsePrepared(src, pre)
+		return p.parseAsIs(ctx, src, pre)
 	}
 	start := 0
 	if c := cutTail(pre.parse); c >= 0 {

@@ -60,6 +60,12 @@ func (p *Parser) Parse(ctx context.Context, src []byte) (*Unit, error) {
 	if err != nil {
 		return nil, err
 	}
+	return p.parseAsIs(ctx, src, pre)
+}
+
+// parseAsIs parses prepared src as the code it is: a parameter-list tail
+// as such (see parseOrphan), anything else plainly.
+func (p *Parser) parseAsIs(ctx context.Context, src []byte, pre *prepared) (*Unit, error) {
 	if u, ok, err := p.parseOrphan(ctx, src, pre); ok {
 		return u, err
 	}
