@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"runtime"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/review"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -53,13 +53,9 @@ type PipelineOptions struct {
 	Grace time.Duration
 	// RatePerAuthor and RateTotal cap the replies; zero rates do not.
 	RatePerAuthor, RateTotal config.Rate
-	// Tree is a kernel tree to index for the tree-wide checks ("" for
-	// none); Rules are pinned conversion rules.
-	Tree  string
-	Rules []checks.Rule
-	// Enable lists the check IDs whose findings are reported (all when
-	// empty).
-	Enable []string
+	// Review is the review session (checks, policy, rules, tree); every
+	// check on the diffs alone when nil.
+	Review *review.Session
 	// Signature is added to the reproduction hint after the "-- " line.
 	Signature string
 	// History is how long handled series are remembered in memory for
@@ -126,6 +122,13 @@ func NewPipeline(store *Store, spool *Spool, outbox mail.Outbox, opts PipelineOp
 	}
 	if opts.Now == nil {
 		opts.Now = time.Now
+	}
+	if opts.Review == nil {
+		sess, err := review.NewSession(review.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+		opts.Review = sess
 	}
 	log := opts.Log
 	if log == nil {
@@ -292,25 +295,24 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	if len(d.ready) == 0 {
 		return d.next, nil
 	}
-	env := &checks.Env{Rules: p.opts.Rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
-		Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
-	if p.opts.Tree != "" {
-		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log, nil)
-		if err != nil {
-			p.log.Error("kernel tree unusable; reviewing without it", "tree", p.opts.Tree, "err", err)
-		} else {
-			env.Tree = x
-		}
+	run, err := p.opts.Review.Review(ctx, d.ready)
+	if err != nil {
+		return d.next, err
 	}
-	reviews := p.reviewAll(ctx, d.ready, env)
-	for _, line := range env.Stats.Summary() {
-		p.log.Info("review pass", "note", line)
+	reviews := make(map[*series.Series]review.Result, len(run.Results))
+	for _, r := range run.Results {
+		reviews[r.Series] = r
 	}
-	for i, s := range d.ready {
+	for _, s := range d.ready {
 		if err := ctx.Err(); err != nil {
 			return d.next, err
 		}
-		retry, err := p.handle(ctx, s, reviews[i])
+		rv, ok := reviews[s]
+		if !ok {
+			// Not started: the context ended; the mail stays pending.
+			continue
+		}
+		retry, err := p.handle(ctx, s, rv)
 		if err != nil {
 			return d.next, err
 		}
@@ -321,61 +323,13 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	return d.next, nil
 }
 
-// review is what the checks made of one series.
-type review struct {
-	findings []checks.Finding
-	errs     []error
-	// panicked holds what a check panicked with, and where.
-	panicked any
-	stack    string
-}
-
-// reviewAll runs the checks on the series in parallel, one worker per
-// processor: checks are pure functions of a series and the read-only
-// tree, and a replay hands over hundreds of series at once.
-func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *checks.Env) []review {
-	out := make([]review, len(ss))
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(ss)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				out[i] = reviewSeries(ctx, ss[i], env)
-			}
-		}()
-	}
-	for i := range ss {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	return out
-}
-
-func reviewSeries(ctx context.Context, s *series.Series, env *checks.Env) (rv review) {
-	results, errs := Review(ctx, []*series.Series{s}, env)
-	for _, err := range errs {
-		if pe, ok := errors.AsType[*PanicError](err); ok {
-			rv.panicked, rv.stack = pe.Value, pe.Stack
-			continue
-		}
-		rv.errs = append(rv.errs, err)
-	}
-	if len(results) == 1 {
-		rv.findings = results[0].Findings
-	}
-	return rv
-}
-
 // handle answers one reviewed series; a non-zero retry says a rate limit
 // held the reply back until then. Errors are the store's.
-func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review) (retry time.Time, err error) {
+func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Result) (retry time.Time, err error) {
 	key := SeriesKey(s.ID, s.Version)
 	log := p.log.With("series", key, "title", s.Title)
-	if rv.panicked != nil {
-		log.Error("series crashed the review; its mail stays in the spool", "panic", rv.panicked, "stack", rv.stack)
+	if pe, ok := errors.AsType[*review.PanicError](rv.Err); ok {
+		log.Error("series crashed the review; its mail stays in the spool", "panic", pe.Value, "stack", pe.Stack)
 		p.stats.Failed++
 		return time.Time{}, p.finish(ctx, s)
 	}
@@ -399,16 +353,16 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review) (ret
 		return time.Time{}, p.finish(ctx, s)
 	}
 
-	for _, e := range rv.errs {
-		log.Error("check failed", "err", e)
+	if rv.Err != nil {
+		log.Error("check failed", "err", rv.Err)
 	}
-	findings := p.enabled(rv.findings)
+	findings := rv.Findings
 	p.stats.SeriesReviewed++
 	fps := make([]string, len(findings))
 	for i, f := range findings {
 		fps[i] = report.Fingerprint(f)
 	}
-	in := report.ReplyInput{Series: s, Findings: findings, Tree: p.opts.Tree != "", ReportedBy: p.opts.From.String()}
+	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: p.opts.Review.Tree(), ReportedBy: p.opts.From.String()}
 	if !s.Complete {
 		in.Grace = p.opts.Grace.String()
 	}
@@ -459,7 +413,7 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	}
 	r, err := mail.ComposeReply(target, mail.ReplyOptions{
 		From: p.opts.From, MessageID: replyID, CcList: p.opts.CcList, Cc: p.opts.Cc,
-		Date: p.opts.Now(), Signature: sig,
+		Date: p.opts.Now(), Signature: sig, Verdict: in.Verdict,
 	}, body)
 	if err != nil {
 		log.Warn("no reply possible", "err", err)
@@ -522,20 +476,6 @@ func (p *Pipeline) finish(ctx context.Context, s *series.Series) error {
 	delete(p.held, SeriesKey(s.ID, s.Version))
 	p.history.add(s, p.opts.Now())
 	return nil
-}
-
-// enabled keeps the findings of the enabled checks.
-func (p *Pipeline) enabled(fs []checks.Finding) []checks.Finding {
-	if len(p.opts.Enable) == 0 {
-		return fs
-	}
-	var out []checks.Finding
-	for _, f := range fs {
-		if slices.Contains(p.opts.Enable, f.Check) {
-			out = append(out, f)
-		}
-	}
-	return out
 }
 
 // previous finds the latest earlier version of s the bot recorded.

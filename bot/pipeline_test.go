@@ -13,6 +13,7 @@ import (
 
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
+	"github.com/patchbot/patchbot/review"
 	demodata "github.com/patchbot/patchbot/testdata/demo"
 )
 
@@ -72,7 +73,11 @@ func newPipeFixture(t *testing.T, opts PipelineOptions) *pipeFixture {
 		t.Fatal(err)
 	}
 	opts.From = mail.Address{Name: "patchbot", Email: "bot@patchbot.test"}
-	opts.Tree = tree
+	sess, err := review.NewSession(review.Options{Tree: tree, TreeBestEffort: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts.Review = sess
 	opts.Now = f.clock.Now
 	f.opts = opts
 	f.open(t)

@@ -2,13 +2,9 @@ package bot
 
 import (
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	netmail "net/mail"
-	"os/exec"
 	"strings"
 	"sync"
 	"time"
@@ -25,9 +21,9 @@ const restoreWindow = 30 * 24 * time.Hour
 type WatchOptions struct {
 	// Log receives every diagnostic (slog.Default() when nil).
 	Log *slog.Logger
-	// IMAPTLS and SMTPTLS, when set, are used for the TLS handshakes (to
-	// trust a private CA).
-	IMAPTLS, SMTPTLS *tls.Config
+	// Transport says how to reach the IMAP and SMTP servers beyond the
+	// config (a private CA, a dialer).
+	Transport Transport
 	// Ready, when set, is called with the pipeline once it is restored
 	// and before the first mail is read.
 	Ready func(*Pipeline)
@@ -53,27 +49,15 @@ func Watch(ctx context.Context, cfg *config.Config, opts WatchOptions) error {
 	if log == nil {
 		log = slog.Default()
 	}
-	if cfg.IMAP.Addr == "" {
-		return errors.New("watch: no mailbox to watch: set [imap] addr (and username, password_env) in the config")
-	}
-	imapPass, err := cfg.Secret(ctx, config.SecretIMAP)
+	imapCfg, err := IMAPConfig(ctx, cfg, "", opts.Transport)
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
-	imapCfg := mail.IMAPConfig{
-		Addr: cfg.IMAP.Addr, TLS: cfg.IMAP.TLS, TLSConfig: opts.IMAPTLS,
-		Username: cfg.IMAP.Username, Password: imapPass,
-		Mailbox: cfg.IMAP.Mailbox, ReadOnly: cfg.IMAP.ReadOnly,
-		PollInterval: cfg.IMAP.PollInterval.D(), Since: cfg.IMAP.Since.Time,
-	}
-	if err := imapCfg.Validate(); err != nil {
-		return fmt.Errorf("watch: %w", err)
-	}
-	popts, err := pipelineOptions(ctx, cfg, log)
+	popts, err := NewPipelineOptions(ctx, cfg, log)
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
-	outbox, err := newOutbox(ctx, cfg, imapCfg, opts, log)
+	outbox, err := NewOutbox(ctx, cfg, imapCfg, opts.Transport, log)
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
 	}
@@ -164,69 +148,6 @@ func runGraceTimer(ctx context.Context, p *Pipeline, wake <-chan struct{}, log *
 		case <-t.C:
 		}
 	}
-}
-
-// pipelineOptions turns the configuration into PipelineOptions.
-func pipelineOptions(ctx context.Context, cfg *config.Config, log *slog.Logger) (PipelineOptions, error) {
-	fromText := cfg.SMTP.From
-	if fromText == "" {
-		if cfg.Outbox.Mode != config.OutboxDryRun {
-			return PipelineOptions{}, errors.New("[smtp] from is not set: the bot needs an address to send replies from")
-		}
-		fromText = config.DryRunFrom
-	}
-	from, err := netmail.ParseAddress(fromText)
-	if err != nil {
-		return PipelineOptions{}, fmt.Errorf("[smtp] from %q: %w (write it as \"Name <bot@example.org>\")", fromText, err)
-	}
-	var cc []mail.Address
-	for _, c := range cfg.Reply.Cc {
-		a, err := netmail.ParseAddress(c)
-		if err != nil {
-			return PipelineOptions{}, fmt.Errorf("[reply] cc %q: %w", c, err)
-		}
-		cc = append(cc, mail.Address{Name: a.Name, Email: a.Address})
-	}
-	rules := ConfigRules(cfg)
-	sig := ""
-	if cfg.Reply.SignatureCommand != "" {
-		out, err := exec.CommandContext(ctx, "sh", "-c", cfg.Reply.SignatureCommand).Output()
-		if err != nil {
-			return PipelineOptions{}, fmt.Errorf("[reply] signature_command: %w", err)
-		}
-		sig = strings.TrimRight(string(out), "\n")
-	}
-	return PipelineOptions{
-		From:      mail.Address{Name: from.Name, Email: from.Address},
-		BotDomain: cfg.SMTP.BotDomain,
-		CcList:    cfg.Reply.CcList, Cc: cc,
-		ReplyClean:    cfg.Reply.ReplyClean,
-		Grace:         cfg.Reply.Grace.D(),
-		RatePerAuthor: cfg.Reply.RatePerAuthor, RateTotal: cfg.Reply.RateTotal,
-		Tree: cfg.Checks.Tree, Rules: rules, Enable: cfg.Checks.Enable,
-		Signature: sig,
-		Log:       log,
-	}, nil
-}
-
-// newOutbox builds the outbox [outbox] mode selects.
-func newOutbox(ctx context.Context, cfg *config.Config, imapCfg mail.IMAPConfig, opts WatchOptions, log *slog.Logger) (mail.Outbox, error) {
-	switch cfg.Outbox.Mode {
-	case config.OutboxDryRun, "":
-		return &mail.DirOutbox{Dir: cfg.Outbox.Dir, Log: log}, nil
-	case config.OutboxSMTP:
-		pass, err := cfg.Secret(ctx, config.SecretSMTP)
-		if err != nil {
-			return nil, err
-		}
-		return mail.NewSMTPOutbox(mail.SMTPOptions{
-			Addr: cfg.SMTP.Addr, TLS: cfg.SMTP.TLS, TLSConfig: opts.SMTPTLS,
-			Username: cfg.SMTP.Username, Password: pass, Log: log,
-		})
-	case config.OutboxDrafts:
-		return &draftsOutbox{imap: imapCfg, mailbox: cfg.Outbox.DraftsMailbox, log: log}, nil
-	}
-	return nil, fmt.Errorf("[outbox] mode %q: use %q, %q or %q", cfg.Outbox.Mode, config.OutboxDryRun, config.OutboxSMTP, config.OutboxDrafts)
 }
 
 // draftsOutbox appends each reply to an IMAP drafts mailbox for a human

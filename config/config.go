@@ -134,7 +134,7 @@ type Reply struct {
 type Checks struct {
 	// Tree is a kernel source tree to index (optional).
 	Tree string `toml:"tree"`
-	// Enable lists the check IDs to run (default: all).
+	// Enable lists the check IDs to run; empty (the default) runs all.
 	Enable []string `toml:"enable"`
 	// WarningsFail makes warnings count as failures (exit status, reply).
 	WarningsFail bool `toml:"warnings_fail"`
@@ -172,12 +172,6 @@ type Log struct {
 	Level string `toml:"level"`
 }
 
-// CheckIDs returns the stable IDs of the checks patchbot has, the values
-// [checks] enable accepts.
-func CheckIDs() []string {
-	return []string{"dropped-user", "callback-signature", "unconverted-implementer"}
-}
-
 // Defaults returns the configuration used when a key is absent. The state
 // directory follows the XDG base directory spec.
 func Defaults() *Config {
@@ -200,9 +194,6 @@ func Defaults() *Config {
 			Grace:         Duration(10 * time.Minute),
 			RatePerAuthor: Rate{N: 5, Per: time.Hour},
 			RateTotal:     Rate{N: 60, Per: time.Hour},
-		},
-		Checks: Checks{
-			Enable: CheckIDs(),
 		},
 		State: State{
 			Dir:   stateDir,

@@ -13,14 +13,17 @@ import (
 
 // Load reads the TOML file at path over Defaults(), rejects keys it does
 // not know, resolves relative paths against the file's directory and
-// validates the result. Every problem found is reported, each naming its
-// key and the fix.
-func Load(path string) (*Config, error) {
+// validates the result. checks are the IDs [checks] enable accepts: the
+// checks' registry owns them, config does not. Every problem found is
+// reported, each naming its key and the fix. The Config is what the file
+// says over the defaults; values derived from others (the bot's address
+// for a dry run, its Message-ID domain) are asked of it (ReplyFrom).
+func Load(path string, checks []string) (*Config, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("read config: %w", err)
 	}
-	cfg, err := parse(string(data), filepath.Dir(path))
+	cfg, err := parse(string(data), filepath.Dir(path), checks)
 	if err != nil {
 		return nil, fmt.Errorf("config %s: %w", path, err)
 	}
@@ -30,7 +33,7 @@ func Load(path string) (*Config, error) {
 
 // parse decodes and validates configuration text; baseDir anchors
 // relative paths.
-func parse(text, baseDir string) (*Config, error) {
+func parse(text, baseDir string, checks []string) (*Config, error) {
 	cfg := Defaults()
 	md, err := toml.Decode(text, cfg)
 	if err != nil {
@@ -52,7 +55,7 @@ func parse(text, baseDir string) (*Config, error) {
 	if err := cfg.resolvePaths(baseDir, md); err != nil {
 		return nil, err
 	}
-	if errs := cfg.validate(); len(errs) > 0 {
+	if errs := cfg.validate(checks); len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
 	return cfg, nil

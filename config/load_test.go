@@ -29,7 +29,7 @@ func TestDefaults(t *testing.T) {
 		{"grace is 10m", d.Reply.Grace.D(), 10 * time.Minute},
 		{"rate per author 5/h", d.Reply.RatePerAuthor, Rate{N: 5, Per: time.Hour}},
 		{"rate total 60/h", d.Reply.RateTotal, Rate{N: 60, Per: time.Hour}},
-		{"all checks enabled", strings.Join(d.Checks.Enable, ","), "dropped-user,callback-signature,unconverted-implementer"},
+		{"all checks enabled (none named)", strings.Join(d.Checks.Enable, ","), ""},
 		{"state dir from XDG_STATE_HOME", d.State.Dir, "/var/xdg/patchbot"},
 		{"spool under state", d.State.Spool, "/var/xdg/patchbot/spool"},
 		{"db path", d.State.DBPath(), "/var/xdg/patchbot/patchbot.db"},
@@ -73,8 +73,12 @@ func TestParseValues(t *testing.T) {
 		check func(t *testing.T, c *Config)
 	}{
 		{"empty file gives defaults", "", func(t *testing.T, c *Config) {
-			if c.Outbox.Mode != OutboxDryRun || c.SMTP.From != DryRunFrom || c.SMTP.BotDomain != "localhost" {
-				t.Errorf("outbox %q from %q domain %q", c.Outbox.Mode, c.SMTP.From, c.SMTP.BotDomain)
+			from, dom, err := c.ReplyFrom()
+			if c.Outbox.Mode != OutboxDryRun || err != nil || from.String() != `"patchbot (dry run)" <patchbot@localhost>` || dom != "localhost" {
+				t.Errorf("outbox %q from %v domain %q err %v", c.Outbox.Mode, from, dom, err)
+			}
+			if c.SMTP.From != "" || c.SMTP.BotDomain != "" {
+				t.Errorf("validation changed the config: from %q domain %q", c.SMTP.From, c.SMTP.BotDomain)
 			}
 		}},
 		{"durations are strings", "[reply]\ngrace = \"90s\"\n[imap]\npoll_interval = \"1h\"", func(t *testing.T, c *Config) {
@@ -111,8 +115,8 @@ func TestParseValues(t *testing.T) {
 			}
 		}},
 		{"bot domain from from", "[smtp]\nfrom = \"Bot <bot@bots.example.org>\"", func(t *testing.T, c *Config) {
-			if c.SMTP.BotDomain != "bots.example.org" {
-				t.Errorf("bot domain %q", c.SMTP.BotDomain)
+			if _, dom, err := c.ReplyFrom(); err != nil || dom != "bots.example.org" {
+				t.Errorf("bot domain %q, %v", dom, err)
 			}
 		}},
 		{"state dir moves outbox and spool", "[state]\ndir = \"st\"", func(t *testing.T, c *Config) {
@@ -153,7 +157,7 @@ func TestParseValues(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := parse(tc.toml, "/etc/pb")
+			c, err := parse(tc.toml, "/etc/pb", testChecks)
 			if err != nil {
 				t.Fatalf("parse: %v", err)
 			}
@@ -218,7 +222,7 @@ func TestParseErrors(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := parse(tc.toml, "/etc/pb")
+			_, err := parse(tc.toml, "/etc/pb", testChecks)
 			if err == nil {
 				t.Fatal("parse succeeded, want an error")
 			}
@@ -232,7 +236,7 @@ func TestParseErrors(t *testing.T) {
 }
 
 func TestParseReportsEveryProblem(t *testing.T) {
-	_, err := parse("[imap]\ntls = \"ssl\"\n[log]\nformat = \"xml\"\nlevel = \"loud\"", "")
+	_, err := parse("[imap]\ntls = \"ssl\"\n[log]\nformat = \"xml\"\nlevel = \"loud\"", "", testChecks)
 	if err == nil {
 		t.Fatal("want errors")
 	}
@@ -259,11 +263,11 @@ func TestLoadNamesTheFile(t *testing.T) {
 	if err := os.WriteFile(p, []byte("[imap]\npasword = \"x\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Load(p)
+	_, err := Load(p, testChecks)
 	if err == nil || !strings.Contains(err.Error(), p) {
 		t.Fatalf("error %v does not name %s", err, p)
 	}
-	if _, err := Load(filepath.Join(dir, "missing.toml")); err == nil || !strings.Contains(err.Error(), "missing.toml") {
+	if _, err := Load(filepath.Join(dir, "missing.toml"), testChecks); err == nil || !strings.Contains(err.Error(), "missing.toml") {
 		t.Fatalf("missing file: %v", err)
 	}
 }
@@ -274,7 +278,7 @@ func TestLoadRelativePathsFollowTheFile(t *testing.T) {
 	if err := os.WriteFile(p, []byte("[imap]\npassword_file = \"imap.pass\"\n[outbox]\ndir = \"out\"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Load(p)
+	c, err := Load(p, testChecks)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -293,8 +297,8 @@ func TestExampleFilesLoad(t *testing.T) {
 			if c.IMAP.Addr != "127.0.0.1:143" || c.IMAP.ReadOnly || c.Outbox.Mode != OutboxDryRun {
 				t.Errorf("imap %+v outbox %+v", c.IMAP, c.Outbox)
 			}
-			if c.SMTP.BotDomain != "patchbot.example.org" {
-				t.Errorf("bot domain %q", c.SMTP.BotDomain)
+			if _, dom, err := c.ReplyFrom(); err != nil || dom != "patchbot.example.org" {
+				t.Errorf("bot domain %q, %v", dom, err)
 			}
 		}},
 		{"lore public-inbox", "patchbot.lore.example.toml", func(t *testing.T, c *Config) {
@@ -314,7 +318,7 @@ func TestExampleFilesLoad(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			c, err := Load(filepath.Join("..", tc.file))
+			c, err := Load(filepath.Join("..", tc.file), testChecks)
 			if err != nil {
 				t.Fatalf("example does not load: %v", err)
 			}
@@ -329,3 +333,6 @@ func TestDryRunFromParses(t *testing.T) {
 		t.Errorf("DryRunFrom parses as %+v, %v", a, err)
 	}
 }
+
+// testChecks stand for the checks' registry, which owns the IDs.
+var testChecks = []string{"dropped-user", "callback-signature", "unconverted-implementer"}

@@ -10,8 +10,9 @@ import (
 	"time"
 )
 
-// validate checks every value and returns one error per problem.
-func (c *Config) validate() []error {
+// validate checks every value against checks, the known check IDs, and
+// returns one error per problem. It changes nothing.
+func (c *Config) validate(checks []string) []error {
 	var errs []error
 	add := func(e *Error) {
 		if e != nil {
@@ -44,29 +45,17 @@ func (c *Config) validate() []error {
 	}
 	add(checkOneSecret("smtp", c.SMTP.PasswordEnv, c.SMTP.PasswordFile))
 	if c.SMTP.From != "" {
-		a, err := netmail.ParseAddress(c.SMTP.From)
-		if err != nil {
+		if _, err := netmail.ParseAddress(c.SMTP.From); err != nil {
 			add(keyErr("smtp.from", "write it as \"Patchbot <patchbot@example.org>\"", "%q is not a mail address: %v", c.SMTP.From, err))
-		} else if c.SMTP.BotDomain == "" {
-			_, dom, _ := strings.Cut(a.Address, "@")
-			c.SMTP.BotDomain = dom
 		}
 	}
-	if c.SMTP.BotDomain != "" && !validDomain(c.SMTP.BotDomain) {
-		add(keyErr("smtp.bot_domain", "use a domain you own, such as \"patchbot.example.org\"", "%q is not a domain name", c.SMTP.BotDomain))
+	if _, dom, err := c.ReplyFrom(); err == nil && dom != "" && !validDomain(dom) {
+		add(keyErr("smtp.bot_domain", "use a domain you own, such as \"patchbot.example.org\"", "%q is not a domain name", dom))
 	}
 
 	// [outbox]
 	switch c.Outbox.Mode {
 	case OutboxDryRun:
-		if c.SMTP.From == "" {
-			// Dry-run replies still need a From to be rendered; they go
-			// nowhere, so a placeholder the reader recognises will do.
-			c.SMTP.From = DryRunFrom
-			if c.SMTP.BotDomain == "" {
-				c.SMTP.BotDomain = "localhost"
-			}
-		}
 		if c.Outbox.Dir == "" {
 			add(keyErr("outbox.dir", "set it to a directory for the .eml files dry-run writes", "is empty"))
 		}
@@ -99,11 +88,10 @@ func (c *Config) validate() []error {
 	}
 
 	// [checks]
-	ids := CheckIDs()
 	for i, id := range c.Checks.Enable {
-		if !slices.Contains(ids, id) {
-			fix := "known checks: " + strings.Join(ids, ", ")
-			if s := suggest(id, ids); s != "" {
+		if !slices.Contains(checks, id) {
+			fix := "known checks: " + strings.Join(checks, ", ")
+			if s := suggest(id, checks); s != "" {
 				fix = "did you mean " + s + "?"
 			}
 			add(keyErr(fmt.Sprintf("checks.enable[%d]", i), fix, "%q is not a check", id))

@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"context"
 	"crypto/tls"
 	"fmt"
 	"log/slog"
@@ -45,6 +46,10 @@ type IMAPConfig struct {
 	// Insecure allows TLS = "insecure" to a host that is not a loopback
 	// address. Without it such a configuration is refused.
 	Insecure bool
+	// Dial, when set, opens the TCP connection to Addr instead of a
+	// net.Dialer (a SOCKS proxy, a test that stands in for a remote host).
+	// TLS, when configured, is still done on top of it.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// Username is the login name.
 	Username string
 	// Password is resolved by the caller (from the environment or a file).

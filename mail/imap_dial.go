@@ -75,16 +75,22 @@ func dialIMAP(ctx context.Context, cfg IMAPConfig, opts *imapclient.Options) (*i
 	}
 	o.TLSConfig = tlsConfig
 
-	dialer := &net.Dialer{Timeout: imapDialTimeout}
-	var raw net.Conn
-	var err error
-	if cfg.TLS == IMAPTLSImplicit {
+	dctx, cancelDial := context.WithTimeout(ctx, imapDialTimeout)
+	defer cancelDial()
+	dial := cfg.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	raw, err := dial(dctx, "tcp", cfg.Addr)
+	if err == nil && cfg.TLS == IMAPTLSImplicit {
 		if tlsConfig.NextProtos == nil {
 			tlsConfig.NextProtos = []string{"imap"}
 		}
-		raw, err = (&tls.Dialer{NetDialer: dialer, Config: tlsConfig}).DialContext(ctx, "tcp", cfg.Addr)
-	} else {
-		raw, err = dialer.DialContext(ctx, "tcp", cfg.Addr)
+		tc := tls.Client(raw, tlsConfig)
+		if err = tc.HandshakeContext(dctx); err != nil {
+			_ = raw.Close()
+		}
+		raw = tc
 	}
 	if err != nil {
 		return nil, fmt.Errorf("connect to IMAP server %s: %w", cfg.Addr, err)

@@ -42,6 +42,10 @@ type SMTPOptions struct {
 	// Insecure allows TLS = SMTPInsecure to a host that is not a loopback
 	// address.
 	Insecure bool
+	// Dial, when set, opens the TCP connection to Addr instead of a
+	// net.Dialer (a SOCKS proxy, a test that stands in for a remote host).
+	// TLS, when configured, is still done on top of it.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
 	// TLSConfig, when set, is used for the handshake (tests trust a
 	// self-signed certificate through RootCAs). ServerName defaults to
 	// Addr's host.
@@ -166,13 +170,17 @@ func (o *SMTPOutbox) dial(ctx context.Context) (*smtp.Client, func(), error) {
 // upgraded with STARTTLS when startTLS is set, greeted with EHLO.
 func (o *SMTPOutbox) connect(ctx context.Context, startTLS bool) (*smtp.Client, func(), error) {
 	tlsConf := o.tlsConfig()
-	var d net.Dialer
-	var conn net.Conn
-	var err error
-	if o.opts.tlsMode() == SMTPImplicitTLS {
-		conn, err = (&tls.Dialer{NetDialer: &d, Config: tlsConf}).DialContext(ctx, "tcp", o.opts.Addr)
-	} else {
-		conn, err = d.DialContext(ctx, "tcp", o.opts.Addr)
+	dial := o.opts.Dial
+	if dial == nil {
+		dial = (&net.Dialer{}).DialContext
+	}
+	conn, err := dial(ctx, "tcp", o.opts.Addr)
+	if err == nil && o.opts.tlsMode() == SMTPImplicitTLS {
+		tc := tls.Client(conn, tlsConf)
+		if err = tc.HandshakeContext(ctx); err != nil {
+			_ = conn.Close()
+		}
+		conn = tc
 	}
 	if err != nil {
 		return nil, nil, fmt.Errorf("connect: %w", err)

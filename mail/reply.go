@@ -35,6 +35,9 @@ type Reply struct {
 	// XPatchbot is the value of the X-Patchbot header, which marks the
 	// mail as the bot's (for filters, and so that no bot replies to it).
 	XPatchbot string
+	// Verdict, when set, is the X-Patchbot-Verdict header: the review's
+	// outcome ("fail", "warn", "pass") for filters and tools.
+	Verdict string
 	// AutoSubmitted adds "Auto-Submitted: auto-generated" (RFC 3834).
 	AutoSubmitted bool
 }
@@ -55,6 +58,8 @@ type ReplyOptions struct {
 	Date time.Time
 	// XPatchbot is the X-Patchbot header value; "patchbot" when empty.
 	XPatchbot string
+	// Verdict, when set, is written as X-Patchbot-Verdict.
+	Verdict string
 	// AutoSubmitted marks the reply "Auto-Submitted: auto-generated". It
 	// is off by default, as for the kernel test robot and the patchwork
 	// bot: kernel lists and maintainers' filters treat a review like any
@@ -143,6 +148,7 @@ func ComposeReply(orig *Message, opts ReplyOptions, body string) (*Reply, error)
 		Date:          date,
 		Body:          body,
 		XPatchbot:     tag,
+		Verdict:       opts.Verdict,
 		AutoSubmitted: opts.AutoSubmitted,
 	}, nil
 }
@@ -185,6 +191,9 @@ func (r *Reply) Bytes() []byte {
 	// built bottom-up.
 	if r.AutoSubmitted {
 		h.Set("Auto-Submitted", "auto-generated")
+	}
+	if v := replyHeaderText(r.Verdict); v != "" {
+		h.SetText("X-Patchbot-Verdict", v)
 	}
 	if tag := replyHeaderText(r.XPatchbot); tag != "" {
 		h.SetText("X-Patchbot", tag)

@@ -6,6 +6,8 @@ import (
 	"io"
 	"strings"
 
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
 )
@@ -64,7 +66,7 @@ func B4Status(fs []checks.Finding, warningsFail bool) string {
 // commands that is one result for the one patch b4 piped in. Mail that
 // held no patch (a cover letter alone, a reply) gives no result at all,
 // which b4 shows as "no results" rather than as a pass.
-func BuildB4(rs []SeriesResult, opt B4Options) []B4Result {
+func BuildB4(rs []review.Result, opt B4Options) []B4Result {
 	out := make([]B4Result, 0, len(rs))
 	for _, r := range rs {
 		if r.Series == nil || len(r.Series.Patches) == 0 {
@@ -83,7 +85,7 @@ func BuildB4(rs []SeriesResult, opt B4Options) []B4Result {
 
 // WriteB4 writes BuildB4's results as one JSON array (b4 parses stdout with
 // json.loads), "[]" when there is nothing to report, and a newline.
-func WriteB4(w io.Writer, rs []SeriesResult, opt B4Options) error {
+func WriteB4(w io.Writer, rs []review.Result, opt B4Options) error {
 	b, err := json.Marshal(BuildB4(rs, opt))
 	if err != nil {
 		return fmt.Errorf("encode b4 check results: %w", err)
@@ -98,7 +100,7 @@ func b4Summary(fs []checks.Finding) string {
 	if len(fs) == 0 {
 		return "no findings"
 	}
-	errs, warns, notes := CountSeverities(fs)
+	errs, warns, notes := review.CountSeverities(fs)
 	var parts []string
 	for _, c := range []struct {
 		n    int
@@ -136,7 +138,7 @@ func b4Details(s *series.Series, fs []checks.Finding) string {
 // run_local_check in b4) understand: each stdout line is one report, "fail"
 // when it contains "ERROR:", else "warning", and no output means "passed
 // all checks". With warningsFail, warnings are written as ERROR too.
-func WriteCheckpatch(w io.Writer, rs []SeriesResult, warningsFail bool) error {
+func WriteCheckpatch(w io.Writer, rs []review.Result, warningsFail bool) error {
 	ew := &errWriter{w: w}
 	for _, r := range rs {
 		for _, f := range r.Findings {

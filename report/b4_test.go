@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
 )
@@ -39,14 +41,14 @@ func TestB4Status(t *testing.T) {
 func TestWriteB4(t *testing.T) {
 	tr := testTriage()
 	withPatch := tr.Items[0].Result
-	noPatch := SeriesResult{Series: &series.Series{Title: "cover only"}}
+	noPatch := review.Result{Series: &series.Series{Title: "cover only"}}
 	tests := []struct {
 		name string
-		rs   []SeriesResult
+		rs   []review.Result
 		want string
 	}{
 		{"nothing to report is the empty array", nil, "[]\n"},
-		{"a mail without a patch gives no result", []SeriesResult{noPatch}, "[]\n"},
+		{"a mail without a patch gives no result", []review.Result{noPatch}, "[]\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,7 +63,7 @@ func TestWriteB4(t *testing.T) {
 	}
 	t.Run("findings: every field a string", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WriteB4(&b, []SeriesResult{withPatch}, B4Options{URL: "https://example.org/x"}); err != nil {
+		if err := WriteB4(&b, []review.Result{withPatch}, B4Options{URL: "https://example.org/x"}); err != nil {
 			t.Fatal(err)
 		}
 		var got []map[string]any
@@ -90,7 +92,7 @@ func TestWriteB4(t *testing.T) {
 }
 
 func TestWriteCheckpatch(t *testing.T) {
-	rs := []SeriesResult{testTriage().Items[0].Result}
+	rs := []review.Result{testTriage().Items[0].Result}
 	tests := []struct {
 		name         string
 		warningsFail bool
@@ -112,7 +114,7 @@ func TestWriteCheckpatch(t *testing.T) {
 	}
 	t.Run("clean writes nothing", func(t *testing.T) {
 		var b bytes.Buffer
-		if err := WriteCheckpatch(&b, []SeriesResult{testTriage().Items[2].Result}, false); err != nil || b.Len() != 0 {
+		if err := WriteCheckpatch(&b, []review.Result{testTriage().Items[2].Result}, false); err != nil || b.Len() != 0 {
 			t.Errorf("wrote %q (err %v)", b.String(), err)
 		}
 	})

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/checks"
 )
 
@@ -138,7 +140,7 @@ type htmlFinding struct {
 // It holds the series table (one row per series, in triage order) and,
 // for each series with findings, every finding with its quoted lines and
 // links to the mails on lore.kernel.org.
-func WriteHTML(w io.Writer, t *Triage, opt HTMLOptions) error {
+func WriteHTML(w io.Writer, t *review.Triage, opt HTMLOptions) error {
 	tmpl, err := template.New("triage").Parse(htmlTemplate)
 	if err != nil {
 		return fmt.Errorf("parse the HTML template: %w", err)
@@ -164,7 +166,7 @@ func WriteHTML(w io.Writer, t *Triage, opt HTMLOptions) error {
 	return nil
 }
 
-func buildHTMLRow(i int, it TriageItem, ids []string) htmlRow {
+func buildHTMLRow(i int, it review.TriageItem, ids []string) htmlRow {
 	s := it.Result.Series
 	row := htmlRow{
 		Anchor:       fmt.Sprintf("s%d", i+1),

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"io"
 
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
 )
@@ -51,7 +53,7 @@ type JSONVersion struct {
 }
 
 // BuildJSON converts results into the JSON report structure.
-func BuildJSON(rs []SeriesResult) JSONReport {
+func BuildJSON(rs []review.Result) JSONReport {
 	out := JSONReport{Series: make([]JSONSeries, 0, len(rs))}
 	for _, r := range rs {
 		out.Series = append(out.Series, jsonSeries(r))
@@ -60,13 +62,13 @@ func BuildJSON(rs []SeriesResult) JSONReport {
 }
 
 // WriteJSON writes the JSON report, indented, followed by a newline.
-func WriteJSON(w io.Writer, rs []SeriesResult) error {
+func WriteJSON(w io.Writer, rs []review.Result) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(BuildJSON(rs))
 }
 
-func jsonSeries(r SeriesResult) JSONSeries {
+func jsonSeries(r review.Result) JSONSeries {
 	s := r.Series
 	js := JSONSeries{
 		ID:       s.ID,

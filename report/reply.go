@@ -38,6 +38,9 @@ type ReplyInput struct {
 	// Tree says the review used a kernel tree: the reproduction command
 	// then carries --tree.
 	Tree bool
+	// Verdict is the checks policy's reading of the findings (pass, warn,
+	// fail), carried in the reply's X-Patchbot-Verdict header.
+	Verdict string
 }
 
 // ReplyBody renders the body of a review reply: a greeting, what was

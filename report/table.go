@@ -9,55 +9,10 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/series"
 )
-
-// Triage states, in the order `patchbot triage` lists them: what needs the
-// maintainer's attention first, what nobody needs to read last.
-const (
-	// TriageErrors: at least one error finding.
-	TriageErrors = "errors"
-	// TriageWarnings: warnings or notes, no error.
-	TriageWarnings = "warnings"
-	// TriageIncomplete: no findings, but patches are missing, so the
-	// review saw only part of the series.
-	TriageIncomplete = "incomplete"
-	// TriageClean: complete and no findings.
-	TriageClean = "clean"
-	// TriageSuperseded: a newer version of the series was posted; its
-	// findings are still counted, but it is listed last.
-	TriageSuperseded = "superseded"
-)
-
-// TriageItem is one series as `patchbot triage` shows it.
-type TriageItem struct {
-	Result SeriesResult
-	// State is one of the Triage* constants.
-	State string
-	// Errors, Warnings and Notes count the findings by severity.
-	Errors, Warnings, Notes int
-	// PerCheck counts the findings by check ID.
-	PerCheck map[string]int
-	// Newer is the newest later version of the series, nil when there is
-	// none.
-	Newer *series.Series
-	// MessageIDs are the cover letter's and the patches' Message-IDs: the
-	// mails `triage --mark` labels.
-	MessageIDs []string
-}
-
-// Triage is the result of triaging a mailbox: its series in attention
-// order, and what was read.
-type Triage struct {
-	Items []TriageItem
-	// Checks are the IDs of the checks that ran, in order (the table's
-	// per-check columns).
-	Checks []string
-	// Mails is the number of mails read; Skipped how many of them were not
-	// patches (replies, pull requests...).
-	Mails, Skipped int
-}
 
 // TableOptions tune the terminal table.
 type TableOptions struct {
@@ -117,7 +72,7 @@ const (
 // WriteTable writes the triage table: a header, one line per series in
 // attention order, fitting opt.Width columns, then a legend of the check
 // columns and a count line.
-func WriteTable(w io.Writer, t *Triage, opt TableOptions) error {
+func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 	width := opt.Width
 	if width <= 0 {
 		width = 100
@@ -165,13 +120,13 @@ func WriteTable(w io.Writer, t *Triage, opt TableOptions) error {
 	return ew.err
 }
 
-func stateCounts(t *Triage) string {
+func stateCounts(t *review.Triage) string {
 	n := map[string]int{}
 	for _, it := range t.Items {
 		n[it.State]++
 	}
 	var parts []string
-	for _, st := range []string{TriageErrors, TriageWarnings, TriageIncomplete, TriageClean, TriageSuperseded} {
+	for _, st := range []string{review.TriageErrors, review.TriageWarnings, review.TriageIncomplete, review.TriageClean, review.TriageSuperseded} {
 		parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
 	}
 	return strings.Join(parts, ", ")
@@ -179,11 +134,11 @@ func stateCounts(t *Triage) string {
 
 func stateColour(state string) string {
 	switch state {
-	case TriageErrors:
+	case review.TriageErrors:
 		return ansiRed
-	case TriageWarnings, TriageIncomplete:
+	case review.TriageWarnings, review.TriageIncomplete:
 		return ansiYellow
-	case TriageClean:
+	case review.TriageClean:
 		return ansiGreen
 	default:
 		return ansiDim
@@ -253,6 +208,9 @@ type JSONTriage struct {
 type JSONTriageSeries struct {
 	JSONSeries
 	State string `json:"state"`
+	// Verdict is the checks policy's reading of the findings: "pass",
+	// "warn" or "fail" ([checks] warnings_fail makes warnings fail).
+	Verdict string `json:"verdict,omitempty"`
 	// Date is the series' date (cover letter or first patch), RFC 3339.
 	Date         string         `json:"date"`
 	Completeness string         `json:"completeness"`
@@ -267,13 +225,14 @@ type JSONTriageSeries struct {
 }
 
 // BuildTriageJSON converts a triage into its JSON form.
-func BuildTriageJSON(t *Triage) JSONTriage {
+func BuildTriageJSON(t *review.Triage) JSONTriage {
 	out := JSONTriage{Series: make([]JSONTriageSeries, 0, len(t.Items)), Mails: t.Mails, Skipped: t.Skipped}
 	for _, it := range t.Items {
 		s := it.Result.Series
 		js := JSONTriageSeries{
 			JSONSeries:   jsonSeries(it.Result),
 			State:        it.State,
+			Verdict:      it.Result.Verdict,
 			Completeness: ShortCompleteness(s),
 			Errors:       it.Errors,
 			Warnings:     it.Warnings,
@@ -296,24 +255,8 @@ func BuildTriageJSON(t *Triage) JSONTriage {
 }
 
 // WriteTriageJSON writes the triage as indented JSON and a newline.
-func WriteTriageJSON(w io.Writer, t *Triage) error {
+func WriteTriageJSON(w io.Writer, t *review.Triage) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	return enc.Encode(BuildTriageJSON(t))
-}
-
-// CountSeverities counts findings by severity; a finding without a
-// severity counts as a warning, as GCCLine prints it.
-func CountSeverities(fs []checks.Finding) (errs, warns, notes int) {
-	for _, f := range fs {
-		switch f.Severity {
-		case checks.SeverityError:
-			errs++
-		case checks.SeverityNote:
-			notes++
-		default:
-			warns++
-		}
-	}
-	return errs, warns, notes
 }

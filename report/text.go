@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/patchbot/patchbot/review"
+
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
 )
@@ -20,7 +22,7 @@ type TextOptions struct {
 // WriteText writes the human report: a summary block per series, then
 // its findings in gcc style (`file:line: severity: message [check]`) so
 // editors and `make`-style tooling can jump to them.
-func WriteText(w io.Writer, rs []SeriesResult, opt TextOptions) error {
+func WriteText(w io.Writer, rs []review.Result, opt TextOptions) error {
 	tw := &errWriter{w: w}
 	for i, r := range rs {
 		if i > 0 {
@@ -31,7 +33,7 @@ func WriteText(w io.Writer, rs []SeriesResult, opt TextOptions) error {
 	return tw.err
 }
 
-func writeSeriesText(w *errWriter, r SeriesResult, opt TextOptions) {
+func writeSeriesText(w *errWriter, r review.Result, opt TextOptions) {
 	s := r.Series
 	w.printf("series: %s\n", s.Title)
 	w.printf("  version: %d%s\n", s.Version, seriesTags(s))

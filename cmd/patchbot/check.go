@@ -12,11 +12,11 @@ import (
 	"strings"
 
 	"github.com/patchbot/patchbot/bot"
-	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/internal/progress"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/review"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -52,10 +52,10 @@ const (
 
 // --fail-on levels: which findings make `check` exit with exitFindings.
 const (
-	failOnAny     = "any"
-	failOnWarning = "warning"
-	failOnError   = "error"
-	failOnNever   = "never"
+	failOnAny     = review.FailAny
+	failOnWarning = review.FailWarning
+	failOnError   = review.FailError
+	failOnNever   = review.FailNever
 )
 
 // treeAuto asks check to use the kernel checkout it runs in, if any.
@@ -110,22 +110,11 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		fs.Usage()
 		return reportUsage(std.err, usageError{"nothing to check: give PATH... (\"-\" for standard input) or --git RANGE"})
 	}
-	level := slog.LevelWarn
-	if opt.quiet() {
-		level = slog.LevelError
-	}
-	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
-
-	var rules []checks.Rule
-	if opt.config != "" {
-		cfg, err := config.Load(opt.config)
-		if err != nil {
-			return reportUsage(std.err, err)
-		}
-		rules = bot.ConfigRules(cfg)
-		if opt.tree == "" {
-			opt.tree = cfg.Checks.Tree
-		}
+	failOnSet := false
+	fs.Visit(func(f *flag.Flag) { failOnSet = failOnSet || f.Name == "fail-on" })
+	sess, code := checkSession(ctx, std, opt, failOnSet)
+	if sess == nil {
+		return code
 	}
 	msgs, emptyRange := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"))
 	if len(msgs) == 0 && emptyRange {
@@ -140,78 +129,84 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read from the input")
 		return exitUsage
 	}
-	res := series.Assemble(msgs)
+	res := sess.Assemble(msgs)
 	if !opt.quiet() {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
-
-	env := &checks.Env{Rules: rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
-		Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
-	if opt.quiet() {
-		env.Note = func(string) {}
+	run, err := sess.Review(ctx, res.Series)
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
 	}
-	tree := opt.tree
-	if tree == treeAuto {
-		tree = detectKernelTree(ctx)
-		if tree == "" && !opt.quiet() {
-			fmt.Fprintln(std.err, "patchbot: note: --tree auto: not inside a kernel checkout; checking the patches alone")
-		}
-	}
-	if tree != "" {
-		treeBar := checkBar(std, opt, "indexing tree")
-		x, err := bot.OpenTree(ctx, tree, res.Series, rules, log, treeBar.Track)
-		treeBar.Done()
-		if err != nil {
-			fmt.Fprintf(std.err, "patchbot: %v\n", err)
-			return exitUsage
-		}
-		env.Tree = x
-	}
-	reviewBar := checkBar(std, opt, "reviewing series")
-	results, errs := bot.ReviewProgress(ctx, res.Series, env, reviewBar.Track)
-	reviewBar.Done()
-	for _, line := range env.Stats.Summary() {
-		env.Note(line)
-	}
-	for _, err := range errs {
+	for _, err := range run.Errs() {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 	}
-	if err := writeResults(std.out, results, opt); err != nil {
+	if err := writeResults(std.out, run.Reviewed(), opt, sess.Policy()); err != nil {
 		fmt.Fprintf(std.err, "patchbot: write report: %v\n", err)
 		return exitUsage
 	}
 	if len(res.Series) == 0 && !opt.quiet() {
 		fmt.Fprintln(std.err, "patchbot: no patch series found in the input")
 	}
-	if failing(results, opt.failOn) {
+	if run.Fails() {
 		return exitFindings
 	}
 	return exitClean
 }
 
-// failing reports whether results hold a finding at or above the
-// --fail-on level.
-func failing(results []report.SeriesResult, failOn string) bool {
-	for _, r := range results {
-		errs, warns, notes := report.CountSeverities(r.Findings)
-		switch failOn {
-		case failOnNever:
-			return false
-		case failOnError:
-			if errs > 0 {
-				return true
-			}
-		case failOnWarning:
-			if errs+warns > 0 {
-				return true
-			}
-		default:
-			if errs+warns+notes > 0 {
-				return true
-			}
+// checkSession builds the review session of `patchbot check`: the
+// config's [checks] (enable, warnings_fail, rules, tree) when -config is
+// given, overridden by --tree and an explicit --fail-on; without a config
+// every check runs and any finding fails. On error it returns nil and the
+// exit code.
+func checkSession(ctx context.Context, std stdio, opt checkOptions, failOnSet bool) (*review.Session, int) {
+	var cfg *config.Config
+	if opt.config != "" {
+		var err error
+		if cfg, err = config.Load(opt.config, review.Registered()); err != nil {
+			return nil, reportUsage(std.err, err)
 		}
 	}
-	return false
+	ro := bot.ReviewOptions(cfg)
+	if cfg == nil || failOnSet {
+		ro.Policy.FailOn = opt.failOn
+	}
+	if opt.tree != "" {
+		ro.Tree = opt.tree
+	}
+	if ro.Tree == treeAuto {
+		ro.Tree = detectKernelTree(ctx)
+		if ro.Tree == "" && !opt.quiet() {
+			fmt.Fprintln(std.err, "patchbot: note: --tree auto: not inside a kernel checkout; checking the patches alone")
+		}
+	}
+	level := slog.LevelWarn
+	if opt.quiet() {
+		level = slog.LevelError
+	}
+	ro.Log = slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
+	if !opt.quiet() {
+		ro.Note = func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }
+	}
+	treeBar := checkBar(std, opt, "indexing tree")
+	reviewBar := checkBar(std, opt, "reviewing series")
+	ro.TreeProgress = func(done, total int) {
+		treeBar.Track(done, total)
+		if done == total {
+			treeBar.Done()
+		}
+	}
+	ro.Progress = func(done, total int) {
+		reviewBar.Track(done, total)
+		if done == total {
+			reviewBar.Done()
+		}
+	}
+	sess, err := review.NewSession(ro)
+	if err != nil {
+		return nil, reportUsage(std.err, err)
+	}
+	return sess, exitClean
 }
 
 // detectKernelTree returns the top of the git checkout of the current
@@ -301,8 +296,8 @@ func isReplySkip(reason string) bool {
 	return strings.HasPrefix(reason, "reply")
 }
 
-func writeResults(w io.Writer, results []report.SeriesResult, opt checkOptions) error {
-	warningsFail := opt.failOn == failOnWarning
+func writeResults(w io.Writer, results []review.Result, opt checkOptions, policy review.Policy) error {
+	warningsFail := policy.WarningsFail()
 	switch opt.format {
 	case formatJSON:
 		return report.WriteJSON(w, results)

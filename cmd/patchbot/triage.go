@@ -16,6 +16,7 @@ import (
 	"github.com/patchbot/patchbot/internal/progress"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/review"
 )
 
 const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml          # the [imap] mailbox
@@ -23,6 +24,7 @@ const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml       
   patchbot triage ~/Mail/netdev.mbox                        # an mbox file
   patchbot triage ~/Maildir/.lists.netdev/ --html out.html  # a maildir, as a page
   patchbot triage --json thread.mbox | jq '.series[0]'
+  patchbot triage -config bot.toml ~/Mail/netdev.mbox      # the bot's [checks] on an mbox
 
 Order: series with errors first (most errors first), then with warnings,
 then incomplete series (patches missing, so the review saw only part),
@@ -50,8 +52,8 @@ type triageOptions struct {
 
 func runTriage(ctx context.Context, args []string, std stdio) int {
 	var opt triageOptions
-	fs := newFlagSet("triage", "[options] [-config FILE | PATH...]", triageExamples, std.err)
-	fs.StringVar(&opt.configPath, "config", "", "read the [imap] mailbox of the patchbot config `FILE` (the one watch uses)")
+	fs := newFlagSet("triage", "[options] [-config FILE] [PATH...]", triageExamples, std.err)
+	fs.StringVar(&opt.configPath, "config", "", "use the patchbot config `FILE` (the one watch uses): its [checks], and its [imap] mailbox unless PATH... is given")
 	fs.StringVar(&opt.mailbox, "mailbox", "", "triage `NAME` instead of the config's [imap] mailbox")
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (default: [checks] tree of the config)")
 	fs.BoolVar(&opt.jsonOut, "json", false, "print JSON instead of the table (same fields)")
@@ -66,12 +68,12 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		}
 		return exitUsage
 	}
-	if (opt.configPath == "") == (len(paths) == 0) {
+	if opt.configPath == "" && len(paths) == 0 {
 		fs.Usage()
-		return reportUsage(std.err, usageError{"give either -config FILE (an IMAP mailbox) or PATH... (mbox, maildir, directory)"})
+		return reportUsage(std.err, usageError{"give -config FILE (its [imap] mailbox) or PATH... (mbox, maildir, directory)"})
 	}
-	if opt.mark && opt.configPath == "" {
-		return reportUsage(std.err, usageError{"--mark labels mails on an IMAP server: use it with -config FILE"})
+	if opt.mark && (opt.configPath == "" || len(paths) > 0) {
+		return reportUsage(std.err, usageError{"--mark labels mails on an IMAP server: use it with -config FILE and no PATH"})
 	}
 	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
@@ -81,14 +83,31 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		imapConf mail.IMAPConfig
 	)
 	if opt.configPath != "" {
-		cfg, err = config.Load(opt.configPath)
+		cfg, err = config.Load(opt.configPath, review.Registered())
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 			return exitUsage
 		}
-		imapConf, err = triageIMAPConfig(ctx, cfg, opt.mailbox)
+	}
+	ro := bot.ReviewOptions(cfg)
+	if opt.tree != "" {
+		ro.Tree = opt.tree
+	}
+	ro.Log = log
+	ro.Note = func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }
+	treeBar := progress.New(std.err, "indexing tree", 0)
+	ro.TreeProgress = treeBar.Track
+	bar := progress.New(std.err, "reviewing series", 0)
+	ro.Progress = bar.Track
+	sess, err := review.NewSession(ro)
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	if cfg != nil && len(paths) == 0 {
+		imapConf, err = bot.IMAPConfig(ctx, cfg, opt.mailbox, bot.Transport{})
 		if err != nil {
-			fmt.Fprintf(std.err, "patchbot: %v\n", err)
+			fmt.Fprintf(std.err, "patchbot: %s: %v\n", cfg.Path, err)
 			return exitUsage
 		}
 		in, err = readTriageIMAP(ctx, imapConf, std.err)
@@ -104,30 +123,20 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 
-	topt := bot.TriageOptions{
-		Tree: opt.tree,
-		Log:  log,
-		Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }),
-	}
-	if cfg != nil {
-		if topt.Tree == "" {
-			topt.Tree = cfg.Checks.Tree
-		}
-		topt.Rules = bot.ConfigRules(cfg)
-	}
-	treeBar := progress.New(std.err, "indexing tree", 0)
-	topt.TreeProgress = treeBar.Track
-	bar := progress.New(std.err, "reviewing series", 0)
-	topt.Progress = bar.Track
-	t, errs := bot.Triage(ctx, in.msgs, topt)
+	run, err := sess.ReviewMail(ctx, in.msgs)
 	treeBar.Done()
 	bar.Done()
-	for _, err := range errs {
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	for _, err := range run.Errs() {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 	}
 	if ctx.Err() != nil {
 		return exitUsage
 	}
+	t := review.NewTriage(run, sess.Checks())
 	t.Mails = in.read
 
 	if err := writeTriage(std, t, opt); err != nil {
@@ -159,30 +168,6 @@ type triageInput struct {
 	uids        map[string][]uint32
 	uidValidity uint32
 	source      string
-}
-
-// triageIMAPConfig turns the config's [imap] table into the mail
-// package's IMAPConfig, with the password resolved.
-func triageIMAPConfig(ctx context.Context, cfg *config.Config, mailbox string) (mail.IMAPConfig, error) {
-	if cfg.IMAP.Addr == "" {
-		return mail.IMAPConfig{}, fmt.Errorf("%s: [imap] addr is not set: triage needs the IMAP server to read", cfg.Path)
-	}
-	pw, err := cfg.Secret(ctx, config.SecretIMAP)
-	if err != nil {
-		return mail.IMAPConfig{}, err
-	}
-	c := mail.IMAPConfig{
-		Addr:     cfg.IMAP.Addr,
-		TLS:      cfg.IMAP.TLS,
-		Username: cfg.IMAP.Username,
-		Password: pw,
-		Mailbox:  cfg.IMAP.Mailbox,
-		ReadOnly: cfg.IMAP.ReadOnly,
-	}
-	if mailbox != "" {
-		c.Mailbox = mailbox
-	}
-	return c, nil
 }
 
 func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (triageInput, error) {
@@ -253,7 +238,7 @@ func countWarned(msgs []*mail.Message, errs []error) int {
 	return n
 }
 
-func writeTriage(std stdio, t *report.Triage, opt triageOptions) error {
+func writeTriage(std stdio, t *review.Triage, opt triageOptions) error {
 	if opt.jsonOut {
 		return report.WriteTriageJSON(std.out, t)
 	}
@@ -264,7 +249,7 @@ func writeTriage(std stdio, t *report.Triage, opt triageOptions) error {
 	return report.WriteTable(std.out, t, report.TableOptions{Width: opt.width, Color: color})
 }
 
-func writeTriageHTML(path string, t *report.Triage, source string) error {
+func writeTriageHTML(path string, t *review.Triage, source string) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write HTML page: %w", err)
@@ -281,7 +266,7 @@ func writeTriageHTML(path string, t *report.Triage, source string) error {
 
 // markTriage labels every series' mails with $patchbot-findings or
 // $patchbot-clean.
-func markTriage(ctx context.Context, cfg mail.IMAPConfig, in triageInput, t *report.Triage, errw io.Writer) error {
+func markTriage(ctx context.Context, cfg mail.IMAPConfig, in triageInput, t *review.Triage, errw io.Writer) error {
 	marks := map[string][]uint32{}
 	for _, it := range t.Items {
 		kw := mail.IMAPKeywordClean

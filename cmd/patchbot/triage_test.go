@@ -21,6 +21,7 @@ import (
 	"github.com/patchbot/patchbot/internal/imaptest"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/review"
 )
 
 // runCmd runs one command in-process and returns its exit status, stdout
@@ -81,7 +82,7 @@ func TestTriageAgreesWithCheck(t *testing.T) {
 	t.Logf("%d series, %d findings, %d mails (%d not patches)", len(tri.Series), totalTriage, tri.Mails, tri.Skipped)
 
 	// The attention order: no state comes after a later one.
-	rank := map[string]int{report.TriageErrors: 0, report.TriageWarnings: 1, report.TriageIncomplete: 2, report.TriageClean: 3, report.TriageSuperseded: 4}
+	rank := map[string]int{review.TriageErrors: 0, review.TriageWarnings: 1, review.TriageIncomplete: 2, review.TriageClean: 3, review.TriageSuperseded: 4}
 	for i := 1; i < len(tri.Series); i++ {
 		if rank[tri.Series[i-1].State] > rank[tri.Series[i].State] {
 			t.Fatalf("row %d (%s) comes before row %d (%s)", i, tri.Series[i-1].State, i+1, tri.Series[i].State)
@@ -134,9 +135,10 @@ func TestTriageUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"nothing to triage", nil, "give either -config FILE"},
-		{"both config and paths", []string{"-config", "x.toml", "a.mbox"}, "give either -config FILE"},
+		{"nothing to triage", nil, "give -config FILE (its [imap] mailbox) or PATH..."},
 		{"mark without IMAP", []string{"--mark", "a.mbox"}, "--mark labels mails on an IMAP server"},
+		{"mark with paths besides the config's mailbox", []string{"--mark", "-config", "x.toml", "a.mbox"}, "use it with -config FILE and no PATH"},
+		{"config and paths: the config is read", []string{"-config", "x.toml", "a.mbox"}, "read config: open x.toml"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -203,7 +205,7 @@ func TestTriageMarkIMAP(t *testing.T) {
 			if err := json.Unmarshal([]byte(out), &tri); err != nil {
 				t.Fatalf("triage --json: %v", err)
 			}
-			if len(tri.Series) != 2 || tri.Series[0].State != report.TriageErrors || tri.Series[1].State != report.TriageClean {
+			if len(tri.Series) != 2 || tri.Series[0].State != review.TriageErrors || tri.Series[1].State != review.TriageClean {
 				t.Fatalf("want the series with errors, then the clean one; got %+v", tri.Series)
 			}
 			if !strings.Contains(errOut, fmt.Sprintf("marked %d mails", len(bad))) {

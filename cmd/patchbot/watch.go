@@ -7,6 +7,7 @@ import (
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/review"
 )
 
 const watchExamples = `  patchbot watch -config /etc/patchbot/patchbot.toml
@@ -29,7 +30,7 @@ func runWatch(ctx context.Context, args []string, std stdio) int {
 		fs.Usage()
 		return reportUsage(std.err, usageError{"watch needs a configuration: -config FILE (try `patchbot demo` to see the bot without one)"})
 	}
-	cfg, err := config.Load(*path)
+	cfg, err := config.Load(*path, review.Registered())
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		return exitUsage

@@ -1,4 +1,4 @@
-package bot
+package review
 
 import (
 	"context"
@@ -7,7 +7,6 @@ import (
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/mail"
-	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -45,7 +44,7 @@ func TestNewerVersion(t *testing.T) {
 
 func TestClassifyAndSort(t *testing.T) {
 	at := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
-	mk := func(id string, d int, complete bool, newer bool, sevs ...checks.Severity) report.SeriesResult {
+	mk := func(id string, d int, complete bool, newer bool, sevs ...checks.Severity) Result {
 		s := &series.Series{ID: id, Title: id, Version: 1, Date: at(d), Complete: complete,
 			Patches: []*series.Patch{{Msg: &mail.Message{MessageID: id + "-p1"}}}}
 		if newer {
@@ -55,9 +54,9 @@ func TestClassifyAndSort(t *testing.T) {
 		for _, sev := range sevs {
 			fs = append(fs, checks.Finding{Check: "dropped-user", Severity: sev})
 		}
-		return report.SeriesResult{Series: s, Findings: fs}
+		return Result{Series: s, Findings: fs}
 	}
-	rs := []report.SeriesResult{
+	rs := []Result{
 		mk("clean-old", 1, true, false),
 		mk("superseded-with-errors", 9, true, true, checks.SeverityError),
 		mk("incomplete", 3, false, false),
@@ -67,20 +66,20 @@ func TestClassifyAndSort(t *testing.T) {
 		mk("note", 6, true, false, checks.SeverityNote),
 		mk("clean-new", 4, true, false),
 	}
-	var items []report.TriageItem
+	var items []TriageItem
 	for _, r := range rs {
-		items = append(items, ClassifySeries(r))
+		items = append(items, Classify(r))
 	}
 	SortTriage(items)
 	want := []struct{ id, state string }{
-		{"two-errors", report.TriageErrors},
-		{"one-error", report.TriageErrors},
-		{"warning", report.TriageWarnings},
-		{"note", report.TriageWarnings},
-		{"incomplete", report.TriageIncomplete},
-		{"clean-new", report.TriageClean},
-		{"clean-old", report.TriageClean},
-		{"superseded-with-errors", report.TriageSuperseded},
+		{"two-errors", TriageErrors},
+		{"one-error", TriageErrors},
+		{"warning", TriageWarnings},
+		{"note", TriageWarnings},
+		{"incomplete", TriageIncomplete},
+		{"clean-new", TriageClean},
+		{"clean-old", TriageClean},
+		{"superseded-with-errors", TriageSuperseded},
 	}
 	for i, w := range want {
 		it := items[i]
@@ -93,7 +92,7 @@ func TestClassifyAndSort(t *testing.T) {
 	}
 }
 
-// TestTriageReviewsEverySeries runs Triage on made-up mail: the parallel
+// TestTriageReviewsEverySeries reviews and triages made-up mail: the parallel
 // review must keep every series, and progress must reach the total.
 func TestTriageReviewsEverySeries(t *testing.T) {
 	var msgs []*mail.Message
@@ -106,19 +105,27 @@ func TestTriageReviewsEverySeries(t *testing.T) {
 		})
 	}
 	last := 0
-	tr, errs := Triage(context.Background(), msgs, TriageOptions{Progress: func(done, total int) {
+	sess, err := NewSession(Options{Progress: func(done, total int) {
 		if total != 6 {
 			t.Errorf("progress total %d, want 6", total)
 		}
 		last = max(last, done)
 	}})
-	if len(errs) > 0 {
+	if err != nil {
+		t.Fatal(err)
+	}
+	run, err := sess.ReviewMail(context.Background(), msgs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if errs := run.Errs(); len(errs) > 0 {
 		t.Fatalf("errors: %v", errs)
 	}
-	if len(tr.Items) != 6 || last != 6 || tr.Mails != 6 {
-		t.Fatalf("%d items, progress %d, %d mails; want 6 each", len(tr.Items), last, tr.Mails)
+	tr := NewTriage(run, sess.Checks())
+	if len(tr.Items) != 6 || last != 6 {
+		t.Fatalf("%d items, progress %d; want 6 each", len(tr.Items), last)
 	}
-	if len(tr.Checks) != len(checks.Checks()) {
+	if len(tr.Checks) != len(Registered()) {
 		t.Errorf("checks %v", tr.Checks)
 	}
 	for i := 1; i < len(tr.Items); i++ {
