@@ -363,6 +363,9 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 		fps[i] = report.Fingerprint(f)
 	}
 	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: p.opts.Review.Tree(), ReportedBy: p.opts.From.String()}
+	if ran := p.opts.Review.Checks(); len(ran) < len(review.Registered()) {
+		in.Checks = ran
+	}
 	if !s.Complete {
 		in.Grace = p.opts.Grace.String()
 	}

@@ -41,6 +41,9 @@ type ReplyInput struct {
 	// Verdict is the checks policy's reading of the findings (pass, warn,
 	// fail), carried in the reply's X-Patchbot-Verdict header.
 	Verdict string
+	// Checks are the IDs of the checks that ran, when [checks] enable
+	// left some out (nil: all of them).
+	Checks []string
 }
 
 // ReplyBody renders the body of a review reply: a greeting, what was
@@ -83,7 +86,11 @@ func ReplyBody(in ReplyInput) string {
 	}
 	switch len(in.Findings) {
 	case 0:
-		b.WriteString("No problems found by the checks patchbot runs (dropped __user, callback signatures, unconverted callback implementers).\n\n")
+		if in.Checks == nil {
+			b.WriteString("No problems found by the checks patchbot runs (dropped __user, callback signatures, unconverted callback implementers).\n\n")
+		} else {
+			fmt.Fprintf(&b, "No problems found by the checks enabled here (%s).\n\n", strings.Join(in.Checks, ", "))
+		}
 	case 1:
 		b.WriteString("It found the following problem:\n\n")
 	default:

@@ -84,7 +84,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to); \"auto\" uses the git checkout of the current directory when it is a kernel tree")
 	fs.StringVar(&opt.failOn, "fail-on", failOnAny, "exit 1 on `LEVEL`: any finding, warning (errors and warnings), error (errors only) or never")
 	fs.BoolVar(&opt.verbose, "v", false, "explain each finding and list every mail skipped as not a patch")
-	fs.StringVar(&opt.config, "config", "", "read pinned conversion rules ([[checks.rule]]) and the tree ([checks] tree) from `FILE`")
+	fs.StringVar(&opt.config, "config", "", "apply the [checks] of `FILE`: enable, warnings_fail (unless --fail-on is given), pinned rules and tree")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		if err == flag.ErrHelp {
