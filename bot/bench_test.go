@@ -81,7 +81,7 @@ func benchmarkReplay(b *testing.B, tempDir func() string) {
 		outDir := filepath.Join(dir, "outbox")
 		p, err := bot.NewPipeline(store, &bot.Spool{Dir: filepath.Join(dir, "spool")},
 			&mail.DirOutbox{Dir: outDir, Log: slog.New(slog.DiscardHandler)},
-			bot.PipelineOptions{From: mail.Address{Name: "patchbot", Email: "bot@patchbot.test"}})
+			bot.PipelineOptions{From: mail.Address{Name: "patchbot", Email: "bot@patchbot.test"}, BotDomain: "patchbot.test"})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -39,7 +39,7 @@ const (
 // PipelineOptions configure a Pipeline.
 type PipelineOptions struct {
 	// From is the bot's address; BotDomain the right-hand side of its
-	// Message-IDs (From's domain when empty).
+	// Message-IDs (both derived from the config by NewPipelineOptions).
 	From      mail.Address
 	BotDomain string
 	// CcList replies to all (list and original recipients); Cc are copied
@@ -111,11 +111,7 @@ func NewPipeline(store *Store, spool *Spool, outbox mail.Outbox, opts PipelineOp
 		return nil, errors.New("pipeline: the bot's From address is required")
 	}
 	if opts.BotDomain == "" {
-		_, dom, _ := strings.Cut(opts.From.Email, "@")
-		opts.BotDomain = dom
-	}
-	if opts.BotDomain == "" {
-		return nil, fmt.Errorf("pipeline: no domain for the bot's Message-IDs (From %q has none; set smtp bot_domain)", opts.From.Email)
+		return nil, fmt.Errorf("pipeline: no domain for the bot's Message-IDs (From %q: set smtp bot_domain)", opts.From.Email)
 	}
 	if opts.History <= 0 {
 		opts.History = 7 * 24 * time.Hour

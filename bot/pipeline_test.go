@@ -73,6 +73,7 @@ func newPipeFixture(t *testing.T, opts PipelineOptions) *pipeFixture {
 		t.Fatal(err)
 	}
 	opts.From = mail.Address{Name: "patchbot", Email: "bot@patchbot.test"}
+	opts.BotDomain = "patchbot.test"
 	sess, err := review.NewSession(review.Options{Tree: tree, TreeBestEffort: true})
 	if err != nil {
 		t.Fatal(err)
