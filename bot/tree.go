@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -14,13 +15,13 @@ import (
 // that mention what the series touch (and the structs of the rules) are
 // parsed, and parses are cached under the user cache directory, so a
 // second run re-reads only what changed. progress, when set, follows the
-// indexing (see checks.IndexOptions.Progress).
+// indexing (see tree.IndexOptions.Progress).
 //
 // Implementers of a converted callback are often defined in a file that
 // never names the struct (tcp_ioctl lives in net/ipv4/tcp.c, bound in
 // tcp_ipv4.c), so a second pass also indexes the files that mention the
 // functions bound to each rule's member.
-func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []checks.Rule, log *slog.Logger, progress func(done, total int)) (*checks.TreeIndex, error) {
+func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []checks.Rule, log *slog.Logger, progress func(done, total int)) (*tree.Index, error) {
 	rules := slices.Clone(pinned)
 	for _, s := range ss {
 		inferred, err := checks.InferRules(ctx, s)
@@ -35,8 +36,8 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []che
 		// would hold nothing the checks could ask for.
 		needles = []string{"struct "}
 	}
-	opt := checks.IndexOptions{Needles: needles, Log: log, Progress: progress}
-	x, err := checks.BuildIndex(ctx, dir, opt)
+	opt := tree.IndexOptions{Needles: needles, Log: log, Progress: progress}
+	x, err := tree.BuildIndex(ctx, dir, opt)
 	if err != nil {
 		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
 	}
@@ -45,7 +46,7 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []che
 		return x, nil
 	}
 	opt.Needles = append(needles, more...)
-	if x, err = checks.BuildIndex(ctx, dir, opt); err != nil {
+	if x, err = tree.BuildIndex(ctx, dir, opt); err != nil {
 		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
 	}
 	return x, nil
@@ -53,7 +54,7 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, pinned []che
 
 // boundFuncNeedles returns the names of the functions bound to the rules'
 // members in x that are not needles yet.
-func boundFuncNeedles(x *checks.TreeIndex, rules []checks.Rule, have []string) []string {
+func boundFuncNeedles(x *tree.Index, rules []checks.Rule, have []string) []string {
 	var out []string
 	for _, r := range rules {
 		for _, b := range x.Bindings(r.Struct, r.Member) {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 
@@ -19,7 +20,7 @@ import (
 
 var (
 	l61Once sync.Once
-	l61     *TreeIndex
+	l61     *tree.Index
 	l61Err  error
 )
 
@@ -27,7 +28,7 @@ var (
 // restricted to the files that mention struct proto or __user (what the
 // checks look up in a tree). It skips without the Debian package
 // linux-source-6.1.
-func linux61Index(t *testing.T) *TreeIndex {
+func linux61Index(t *testing.T) *tree.Index {
 	t.Helper()
 	root := kerneltree.Linux61(t)
 	l61Once.Do(func() {
@@ -35,7 +36,7 @@ func linux61Index(t *testing.T) *TreeIndex {
 		if err != nil {
 			cache = os.TempDir()
 		}
-		l61, l61Err = BuildIndex(context.Background(), root, IndexOptions{
+		l61, l61Err = tree.BuildIndex(context.Background(), root, tree.IndexOptions{
 			Dirs:     []string{"net", "include"},
 			Needles:  []string{"struct proto", "__user"},
 			CacheDir: filepath.Join(cache, "patchbot-test", "index-checks"),

@@ -5,6 +5,7 @@ package checks
 import (
 	"context"
 
+	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -57,7 +58,7 @@ type Check interface {
 // tree and pinned conversion rules. The zero Env means "diff only".
 type Env struct {
 	// Tree is the kernel tree index, nil when no tree is configured.
-	Tree *TreeIndex
+	Tree *tree.Index
 	// Rules are conversion rules pinned in the config, in addition to the
 	// ones inferred from the series.
 	Rules []Rule

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -15,14 +16,6 @@ import (
 // selftests, BPF programs): in user space iov_base is a plain pointer and
 // read() is libc's, so none of that code is reviewed, and no name in it is
 // matched to a kernel one.
-
-// kernelDirs are the top-level directories of the kernel tree whose C is
-// kernel code.
-var kernelDirs = map[string]bool{
-	"arch": true, "block": true, "certs": true, "crypto": true, "drivers": true, "fs": true,
-	"include": true, "init": true, "io_uring": true, "ipc": true, "kernel": true, "lib": true,
-	"mm": true, "net": true, "rust": true, "security": true, "sound": true, "virt": true,
-}
 
 // kernelTopLevel are the other names at the top of the kernel tree: a
 // series touching one of them is still a kernel series, though the C in
@@ -70,7 +63,7 @@ func userProject(s *series.Series) (string, bool) {
 		}
 		for _, f := range p.Files {
 			top, _, _ := strings.Cut(f.Name(), "/")
-			if !kernelDirs[top] && !kernelTopLevel[top] {
+			if !tree.KernelPath(top+"/") && !kernelTopLevel[top] {
 				return "path " + f.Name(), true
 			}
 		}
@@ -87,8 +80,7 @@ func kernelSource(f *series.File) bool {
 	if !isCSource(name) {
 		return false
 	}
-	top, _, _ := strings.Cut(name, "/")
-	if !kernelDirs[top] || strings.Contains(name, "/selftests/") {
+	if !tree.KernelPath(name) {
 		return false
 	}
 	if !strings.HasSuffix(name, ".c") {
@@ -102,12 +94,4 @@ func kernelSource(f *series.File) bool {
 		}
 	}
 	return true
-}
-
-// kernelTreePath reports whether a path of a kernel tree holds kernel C
-// the tree index may answer with (see kernelSource); a directory is given
-// with a trailing "/".
-func kernelTreePath(rel string) bool {
-	top, _, _ := strings.Cut(rel, "/")
-	return kernelDirs[top] && !strings.Contains(rel, "/selftests/")
 }

@@ -21,7 +21,7 @@ var (
 // series define or initialise and every struct of a rule, and the names of
 // the functions they define or change (so their bindings and definitions
 // elsewhere in the tree are found). The result is sorted and has no
-// duplicates; it is meant for IndexOptions.Needles.
+// duplicates; it is meant for tree.IndexOptions.Needles.
 func TreeNeedles(ss []*series.Series, rules []Rule) []string {
 	set := make(map[string]bool)
 	for _, r := range rules {

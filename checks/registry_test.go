@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/internal/corpus"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
@@ -87,9 +88,9 @@ func loadFixture(tb testing.TB, name string) *series.Series {
 }
 
 // fixtureTree indexes the small kernel tree the fixtures apply to.
-func fixtureTree(tb testing.TB) *TreeIndex {
+func fixtureTree(tb testing.TB) *tree.Index {
 	tb.Helper()
-	x, err := BuildIndex(context.Background(), filepath.Join(fixtureDir, "tree"), IndexOptions{CacheDir: tb.TempDir(), Workers: 1})
+	x, err := tree.BuildIndex(context.Background(), filepath.Join(fixtureDir, "tree"), tree.IndexOptions{CacheDir: tb.TempDir(), Workers: 1})
 	if err != nil {
 		tb.Fatalf("index fixture tree: %v", err)
 	}

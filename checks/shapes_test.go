@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"github.com/patchbot/patchbot/checks/tree"
 )
 
 // shapesDir holds the fixtures of testdata/checks/shapes/gen.py: one
@@ -67,7 +69,7 @@ func TestShapes(t *testing.T) {
 				sort.Strings(paths)
 				env := &Env{Stats: NewStats()}
 				if mode != "no tree" {
-					x, err := BuildIndex(context.Background(), filepath.Join(dir, "tree"), IndexOptions{CacheDir: t.TempDir(), Workers: 1})
+					x, err := tree.BuildIndex(context.Background(), filepath.Join(dir, "tree"), tree.IndexOptions{CacheDir: t.TempDir(), Workers: 1})
 					if err != nil {
 						t.Fatal(err)
 					}

@@ -1,4 +1,4 @@
-package checks
+package tree
 
 import (
 	"context"
@@ -30,7 +30,7 @@ var protoIoctl61 = []string{
 	"raw_ioctl", "rawv6_ioctl", "sctp_ioctl", "tcp_ioctl", "udp_ioctl",
 }
 
-func buildLinux61(t testing.TB, cacheDir string) *TreeIndex {
+func buildLinux61(t testing.TB, cacheDir string) *Index {
 	t.Helper()
 	root := kerneltree.Linux61(t)
 	x, err := BuildIndex(context.Background(), root, IndexOptions{
@@ -157,7 +157,7 @@ func TestTreeIndexCache(t *testing.T) {
 	write("net/a.c", "static int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n")
 	write("net/b.c", "int unrelated(void)\n{\n\treturn 1;\n}\n")
 	opt := IndexOptions{Needles: []string{"struct proto"}, CacheDir: cache, Log: quietLog()}
-	build := func() *TreeIndex {
+	build := func() *Index {
 		t.Helper()
 		x, err := BuildIndex(context.Background(), root, opt)
 		if err != nil {
@@ -165,7 +165,7 @@ func TestTreeIndexCache(t *testing.T) {
 		}
 		return x
 	}
-	funcsOf := func(x *TreeIndex, member string) []string {
+	funcsOf := func(x *Index, member string) []string {
 		var out []string
 		for _, b := range x.Bindings("proto", member) {
 			out = append(out, b.Func)
