@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
@@ -56,7 +57,7 @@ type PipelineOptions struct {
 	// Tree is a kernel tree to index for the tree-wide checks ("" for
 	// none); Rules are pinned conversion rules.
 	Tree  string
-	Rules []checks.Rule
+	Rules []model.Rule
 	// Enable lists the check IDs whose findings are reported (all when
 	// empty).
 	Enable []string
@@ -292,10 +293,10 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	if len(d.ready) == 0 {
 		return d.next, nil
 	}
-	env := &checks.Env{Rules: p.opts.Rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
+	env := &model.Env{Rules: p.opts.Rules, Parses: model.NewParseCache(), Stats: model.NewStats(),
 		Note: func(msg string) { p.log.Debug("check note", "note", msg) }}
 	if p.opts.Tree != "" {
-		x, err := OpenTree(ctx, p.opts.Tree, d.ready, p.opts.Rules, p.log, nil)
+		x, err := model.OpenTree(ctx, p.opts.Tree, d.ready, model.TreeOptions{Rules: p.opts.Rules, Parses: env.Parses, Log: p.log})
 		if err != nil {
 			p.log.Error("kernel tree unusable; reviewing without it", "tree", p.opts.Tree, "err", err)
 		} else {
@@ -333,7 +334,7 @@ type review struct {
 // reviewAll runs the checks on the series in parallel, one worker per
 // processor: checks are pure functions of a series and the read-only
 // tree, and a replay hands over hundreds of series at once.
-func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *checks.Env) []review {
+func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *model.Env) []review {
 	out := make([]review, len(ss))
 	next := make(chan int)
 	var wg sync.WaitGroup
@@ -354,7 +355,7 @@ func (p *Pipeline) reviewAll(ctx context.Context, ss []*series.Series, env *chec
 	return out
 }
 
-func reviewSeries(ctx context.Context, s *series.Series, env *checks.Env) (rv review) {
+func reviewSeries(ctx context.Context, s *series.Series, env *model.Env) (rv review) {
 	results, errs := Review(ctx, []*series.Series{s}, env)
 	for _, err := range errs {
 		if pe, ok := errors.AsType[*PanicError](err); ok {

@@ -11,6 +11,8 @@ import (
 	"sync"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/all"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
 )
@@ -19,7 +21,7 @@ import (
 // series reviewed, in the order given. A check that fails on one series is
 // reported as an error naming the series; the other series are still
 // reviewed. See ReviewProgress.
-func Review(ctx context.Context, ss []*series.Series, env *checks.Env) ([]report.SeriesResult, []error) {
+func Review(ctx context.Context, ss []*series.Series, env *model.Env) ([]report.SeriesResult, []error) {
 	return ReviewProgress(ctx, ss, env, nil)
 }
 
@@ -29,7 +31,11 @@ func Review(ctx context.Context, ss []*series.Series, env *checks.Env) ([]report
 // functions of one series and the read-only tree, so env.Note must be safe
 // for concurrent use. When ctx ends, the series not reviewed yet are left
 // out of the results and ctx's error is returned among the errors.
-func ReviewProgress(ctx context.Context, ss []*series.Series, env *checks.Env, progress func(done, total int)) ([]report.SeriesResult, []error) {
+func ReviewProgress(ctx context.Context, ss []*series.Series, env *model.Env, progress func(done, total int)) ([]report.SeriesResult, []error) {
+	reg, err := all.New()
+	if err != nil {
+		return nil, []error{err}
+	}
 	results := make([]report.SeriesResult, len(ss))
 	errs := make([]error, len(ss))
 	reviewed := make([]bool, len(ss))
@@ -44,7 +50,7 @@ func ReviewProgress(ctx context.Context, ss []*series.Series, env *checks.Env, p
 		go func() {
 			defer wg.Done()
 			for i := range next {
-				results[i], errs[i], reviewed[i] = reviewOne(ctx, ss[i], env)
+				results[i], errs[i], reviewed[i] = reviewOne(ctx, reg, ss[i], env)
 				if progress != nil {
 					mu.Lock()
 					done++
@@ -88,13 +94,13 @@ feed:
 // reviewOne runs the checks on one series. A check that panics (a bug, on
 // input nobody foresaw) must not take the list bot or the other series down:
 // the panic comes back as a *PanicError and the series as not reviewed.
-func reviewOne(ctx context.Context, s *series.Series, env *checks.Env) (r report.SeriesResult, err error, reviewed bool) {
+func reviewOne(ctx context.Context, reg *checks.Registry, s *series.Series, env *model.Env) (r report.SeriesResult, err error, reviewed bool) {
 	defer func() {
 		if v := recover(); v != nil {
 			r, err, reviewed = report.SeriesResult{}, &PanicError{Series: s, Value: v, Stack: string(debug.Stack())}, false
 		}
 	}()
-	fs, err := checks.Run(ctx, s, env)
+	fs, err := reg.Run(ctx, s, env, nil)
 	if err != nil {
 		err = fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err)
 	}

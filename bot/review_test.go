@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -15,7 +15,7 @@ import (
 func TestReviewSurvivesAPanickingCheck(t *testing.T) {
 	good := &series.Series{ID: "good@example.org", Title: "good", Version: 1}
 	ss := []*series.Series{good, nil, good}
-	results, errs := Review(context.Background(), ss, &checks.Env{})
+	results, errs := Review(context.Background(), ss, &model.Env{})
 	if len(results) != 2 || results[0].Series != good || results[1].Series != good {
 		t.Fatalf("results = %+v, want the two good series", results)
 	}
@@ -32,7 +32,7 @@ func TestReviewStopsWithTheContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	s := &series.Series{ID: "x@example.org", Title: "x", Version: 1}
-	results, errs := Review(ctx, []*series.Series{s, s, s}, &checks.Env{})
+	results, errs := Review(ctx, []*series.Series{s, s, s}, &model.Env{})
 	if len(results) != 0 {
 		t.Errorf("%d series reviewed after the context ended, want none", len(results))
 	}

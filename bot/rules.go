@@ -1,19 +1,19 @@
 package bot
 
 import (
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/config"
 )
 
 // ConfigRules returns the conversion rules pinned in the config's
-// [[checks.rule]] tables, for checks.Env.Rules.
-func ConfigRules(cfg *config.Config) []checks.Rule {
+// [[checks.rule]] tables, for model.Env.Rules.
+func ConfigRules(cfg *config.Config) []model.Rule {
 	if cfg == nil {
 		return nil
 	}
-	rules := make([]checks.Rule, len(cfg.Checks.Rules))
+	rules := make([]model.Rule, len(cfg.Checks.Rules))
 	for i, r := range cfg.Checks.Rules {
-		rules[i] = checks.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New}
+		rules[i] = model.Rule{Struct: r.Struct, Member: r.Member, Old: r.Old, New: r.New}
 	}
 	return rules
 }

@@ -5,7 +5,8 @@ import (
 	"log/slog"
 	"sort"
 
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/all"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
@@ -16,7 +17,7 @@ type TriageOptions struct {
 	// Tree is a kernel checkout for the tree-wide checks ("" for none).
 	Tree string
 	// Rules are conversion rules pinned in the config.
-	Rules []checks.Rule
+	Rules []model.Rule
 	// Note receives once-per-run notices of the checks (nil discards).
 	Note func(msg string)
 	// Log receives diagnostics of the tree index (nil discards).
@@ -36,10 +37,12 @@ type TriageOptions struct {
 func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*report.Triage, []error) {
 	res := series.Assemble(msgs)
 	t := &report.Triage{Mails: len(msgs), Skipped: len(res.Skipped)}
-	for _, c := range checks.Checks() {
-		t.Checks = append(t.Checks, c.ID())
+	reg, err := all.New()
+	if err != nil {
+		return t, []error{err}
 	}
-	env := &checks.Env{Rules: opt.Rules, Note: opt.Note, Parses: checks.NewParseCache(), Stats: checks.NewStats()}
+	t.Checks = reg.IDs()
+	env := &model.Env{Rules: opt.Rules, Note: opt.Note, Parses: model.NewParseCache(), Stats: model.NewStats()}
 	if env.Note == nil {
 		env.Note = func(string) {}
 	}
@@ -53,7 +56,7 @@ func Triage(ctx context.Context, msgs []*mail.Message, opt TriageOptions) (*repo
 		if log == nil {
 			log = slog.New(slog.DiscardHandler)
 		}
-		x, err := OpenTree(ctx, opt.Tree, res.Series, opt.Rules, log, opt.TreeProgress)
+		x, err := model.OpenTree(ctx, opt.Tree, res.Series, model.TreeOptions{Rules: opt.Rules, Parses: env.Parses, Log: log, Progress: opt.TreeProgress})
 		if err != nil {
 			return t, []error{err}
 		}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/all"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/series"
@@ -118,7 +119,11 @@ func TestTriageReviewsEverySeries(t *testing.T) {
 	if len(tr.Items) != 6 || last != 6 || tr.Mails != 6 {
 		t.Fatalf("%d items, progress %d, %d mails; want 6 each", len(tr.Items), last, tr.Mails)
 	}
-	if len(tr.Checks) != len(checks.Checks()) {
+	reg, err := all.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Checks) != len(reg.IDs()) {
 		t.Errorf("checks %v", tr.Checks)
 	}
 	for i := 1; i < len(tr.Items); i++ {

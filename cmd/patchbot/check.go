@@ -12,7 +12,7 @@ import (
 	"strings"
 
 	"github.com/patchbot/patchbot/bot"
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/internal/progress"
 	"github.com/patchbot/patchbot/mail"
@@ -116,7 +116,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	}
 	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
 
-	var rules []checks.Rule
+	var rules []model.Rule
 	if opt.config != "" {
 		cfg, err := config.Load(opt.config)
 		if err != nil {
@@ -145,7 +145,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
 
-	env := &checks.Env{Rules: rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(),
+	env := &model.Env{Rules: rules, Parses: model.NewParseCache(), Stats: model.NewStats(),
 		Note: bot.OnceNotes(func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) })}
 	if opt.quiet() {
 		env.Note = func(string) {}
@@ -159,7 +159,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	}
 	if tree != "" {
 		treeBar := checkBar(std, opt, "indexing tree")
-		x, err := bot.OpenTree(ctx, tree, res.Series, rules, log, treeBar.Track)
+		x, err := model.OpenTree(ctx, tree, res.Series, model.TreeOptions{Rules: rules, Parses: env.Parses, Log: log, Progress: treeBar.Track})
 		treeBar.Done()
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
