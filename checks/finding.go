@@ -1,12 +1,9 @@
-// Package checks holds the review checks patchbot runs on a series, the
-// Finding they yield, and the C front end and kernel tree index they use.
+// Package checks is the API of patchbot's review checks: the Finding a
+// check yields, the Check interface a check implements against the shared
+// model of a series (package checks/model), and the Registry that runs the
+// checks of a run in order. The checks themselves live in their own
+// packages under checks/, listed once in checks/all.
 package checks
-
-import (
-	"context"
-
-	"github.com/patchbot/patchbot/series"
-)
 
 // Severity of a finding, as printed in gcc-style output.
 type Severity string
@@ -42,42 +39,4 @@ type Finding struct {
 	Explanation string   `json:"explanation,omitempty"`
 	Quote       []string `json:"quote,omitempty"`
 	Suggestion  string   `json:"suggestion,omitempty"`
-}
-
-// Check is one review check: a pure function of a series and an optional
-// read-only kernel tree.
-type Check interface {
-	// ID is the stable check ID used in output and config.
-	ID() string
-	// Run reviews one series. env may carry a tree (nil without one).
-	Run(ctx context.Context, s *series.Series, env *Env) ([]Finding, error)
-}
-
-// Env is what a check may read besides the series: an optional kernel
-// tree and pinned conversion rules. The zero Env means "diff only".
-type Env struct {
-	// Tree is the kernel tree index, nil when no tree is configured.
-	Tree *TreeIndex
-	// Rules are conversion rules pinned in the config, in addition to the
-	// ones inferred from the series.
-	Rules []Rule
-	// Note, when set, receives once-per-run notices that are not findings,
-	// such as "tree-wide part needs --tree DIR" or how many hunks did not
-	// apply to the tree.
-	Note func(msg string)
-	// Parses, when set, shares C parses between the series of a run
-	// (see ParseCache); nil parses every series afresh.
-	Parses *ParseCache
-	// Stats, when set, counts what the run read from the diff alone or
-	// left unreviewed, for the door to say once (see Stats.Summary).
-	Stats *Stats
-}
-
-// Rule is a callback conversion: the member Member of struct Struct
-// changes type from Old to New (normalised function-pointer types).
-type Rule struct {
-	Struct string `json:"struct" toml:"struct"`
-	Member string `json:"member" toml:"member"`
-	Old    string `json:"old" toml:"old"`
-	New    string `json:"new" toml:"new"`
 }

@@ -20,7 +20,8 @@ const ReplyWidth = 72
 // before, what changed since.
 type ReplyInput struct {
 	Series *series.Series
-	// Findings are the findings of this review, in checks.Run's order.
+	// Findings are the findings of this review, in the checks' order
+	// (file, line, check).
 	Findings []checks.Finding
 	// Previous is the version compared with (0 when this is the first the
 	// bot reviewed); Still holds the fingerprints (Fingerprint) of the

@@ -3,42 +3,49 @@ package review
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"slices"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/all"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/series"
 )
 
-// engine is the session's view of the checks: which are registered and
-// how one series is reviewed with the run's shared state.
-type engine struct{}
-
-func newEngine() (*engine, error) { return &engine{}, nil }
-
-// ids are the registered check IDs, in order.
-func (e *engine) ids() []string {
-	var out []string
-	for _, c := range checks.Checks() {
-		out = append(out, c.ID())
-	}
-	return out
+// engine is the session's view of the checks: the registry, and how one
+// run shares its model environment between its series.
+type engine struct {
+	reg *checks.Registry
 }
 
-// prepared is what one run shares between its series: the environment
-// (rules, tree, parse cache, statistics).
+// newEngine loads the registry of the shipped checks; a duplicate or
+// empty check ID fails here, at start-up.
+func newEngine() (*engine, error) {
+	reg, err := all.New()
+	if err != nil {
+		return nil, fmt.Errorf("checks registry: %w", err)
+	}
+	return &engine{reg: reg}, nil
+}
+
+// ids are the registered check IDs, in order.
+func (e *engine) ids() []string { return e.reg.IDs() }
+
+// prepared is what one run shares between its series: the model
+// environment (rules, tree, parse cache, statistics).
 type prepared struct {
-	env *checks.Env
+	env *model.Env
 }
 
 func (p *prepared) tree() bool        { return p.env.Tree != nil }
 func (p *prepared) summary() []string { return p.env.Stats.Summary() }
 
-// prepare opens the tree for ss and sets up the run.
+// prepare sets up one run over ss: with a tree, it is indexed for what
+// the series (and the pinned rules) touch, sharing the run's parses.
 func (e *engine) prepare(ctx context.Context, ss []*series.Series, opts Options, note func(string)) (*prepared, error) {
-	env := &checks.Env{Rules: opts.Rules, Parses: checks.NewParseCache(), Stats: checks.NewStats(), Note: note}
+	env := &model.Env{Rules: opts.Rules, Parses: model.NewParseCache(), Stats: model.NewStats(), Note: note}
 	if opts.Tree != "" {
-		x, err := openTree(ctx, opts.Tree, ss, opts.Rules, opts.Log, opts.TreeProgress)
+		x, err := model.OpenTree(ctx, opts.Tree, ss, model.TreeOptions{
+			Rules: opts.Rules, Parses: env.Parses, Log: opts.Log, Progress: opts.TreeProgress,
+		})
 		if err != nil {
 			return nil, err
 		}
@@ -49,51 +56,16 @@ func (e *engine) prepare(ctx context.Context, ss []*series.Series, opts Options,
 
 // review runs the enabled checks on one series.
 func (e *engine) review(ctx context.Context, p *prepared, s *series.Series, policy Policy) Result {
-	fs, err := checks.Run(ctx, s, p.env)
+	fs, err := e.reg.Run(ctx, s, p.env, policy.Enabled)
 	if err != nil {
 		err = fmt.Errorf("series %q v%d <%s>: %w", s.Title, s.Version, s.ID, err)
 	}
 	return Result{Series: s, Findings: fs, Err: err}
 }
 
-func openTree(ctx context.Context, dir string, ss []*series.Series, pinned []checks.Rule, log *slog.Logger, progress func(done, total int)) (*checks.TreeIndex, error) {
-	rules := slices.Clone(pinned)
-	for _, s := range ss {
-		inferred, err := checks.InferRules(ctx, s)
-		if err != nil {
-			return nil, err
-		}
-		rules = append(rules, inferred...)
-	}
-	needles := checks.TreeNeedles(ss, rules)
-	if len(needles) == 0 {
-		needles = []string{"struct "}
-	}
-	opt := checks.IndexOptions{Needles: needles, Log: log, Progress: progress}
-	x, err := checks.BuildIndex(ctx, dir, opt)
-	if err != nil {
-		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
-	}
-	var more []string
-	for _, r := range rules {
-		for _, b := range x.Bindings(r.Struct, r.Member) {
-			if !slices.Contains(needles, b.Func) && !slices.Contains(more, b.Func) {
-				more = append(more, b.Func)
-			}
-		}
-	}
-	if len(more) == 0 {
-		return x, nil
-	}
-	opt.Needles = append(needles, more...)
-	if x, err = checks.BuildIndex(ctx, dir, opt); err != nil {
-		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
-	}
-	return x, nil
-}
-
 // Registered returns the IDs of the checks patchbot has, in order: what
-// [checks] enable and Policy.Enable accept.
+// [checks] enable and Policy.Enable accept. It is nil when the registry
+// itself is broken, which NewSession reports.
 func Registered() []string {
 	e, err := newEngine()
 	if err != nil {

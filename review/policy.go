@@ -104,17 +104,3 @@ func (p Policy) Verdict(fs []checks.Finding) string {
 		return VerdictPass
 	}
 }
-
-// keep returns the findings of the enabled checks.
-func (p Policy) keep(fs []checks.Finding) []checks.Finding {
-	if len(p.Enable) == 0 {
-		return fs
-	}
-	var out []checks.Finding
-	for _, f := range fs {
-		if p.Enabled(f.Check) {
-			out = append(out, f)
-		}
-	}
-	return out
-}

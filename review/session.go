@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"sync"
 
-	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/model"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
 
-// Rule is a pinned callback conversion rule (see the checks' model).
-type Rule = checks.Rule
+// Rule is a callback conversion rule, as the checks' model holds it.
+type Rule = model.Rule
 
 // Options configure a Session. The zero value reviews every check on the
 // diffs alone.
@@ -173,7 +173,6 @@ func (s *Session) Review(ctx context.Context, ss []*series.Series) (*Run, error)
 	}
 	results, reviewed := parallel(ctx, ss, s.opts.Progress, func(sr *series.Series) Result {
 		res := s.engine.review(ctx, r, sr, s.opts.Policy)
-		res.Findings = s.opts.Policy.keep(res.Findings)
 		res.Verdict = s.opts.Policy.Verdict(res.Findings)
 		return res
 	})

@@ -1,0 +1,253 @@
+package droppeduser
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/checks/cfront"
+	"github.com/patchbot/patchbot/checks/model"
+	"github.com/patchbot/patchbot/series"
+)
+
+// declRef is a declaration found in an image.
+type declRef struct {
+	d  cfront.Decl
+	im *model.Image
+	fn string // resolved enclosing function or struct
+}
+
+// changedDecls lists the declarations (and function parameters) on lines
+// the patch changed, in the pre- or post-images of one file.
+func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []declRef {
+	var out []declRef
+	seen := map[string]bool{}
+	for _, hi := range fi.Hunks() {
+		im := hi.Pre()
+		if post {
+			im = hi.Post()
+		}
+		if !post && !removesUser(hi.Diff()) {
+			continue
+		}
+		u := r.m.Parse(ctx, im)
+		add := func(d cfront.Decl, fn string) {
+			if d.Name == "" || !im.Changed(d.Line) {
+				return
+			}
+			key := fmt.Sprintf("%s|%s|%d", fn, d.Name, d.Kind)
+			if seen[key] {
+				return
+			}
+			seen[key] = true
+			out = append(out, declRef{d: d, im: im, fn: fn})
+		}
+		for _, d := range u.Decls {
+			fn := d.InFunc
+			if d.Kind == cfront.DeclLocal || d.Kind == cfront.DeclParam {
+				fn = im.Enclosing(d.InFunc, d.Line)
+			}
+			add(d, fn)
+		}
+		for _, f := range u.Funcs {
+			for _, p := range f.Type.Params {
+				add(cfront.Decl{Name: p.Name, Type: p.Type, Kind: cfront.DeclParam, InFunc: f.Name, Line: p.Line}, f.Name)
+			}
+		}
+	}
+	return out
+}
+
+// removesUser reports whether a hunk removes a line mentioning __user:
+// only then can a declaration lose it (and the pre-image needs parsing).
+func removesUser(h *series.Hunk) bool {
+	for _, l := range h.Lines {
+		if l.Op == series.OpDelete && strings.Contains(l.Text, "__user") {
+			return true
+		}
+	}
+	return false
+}
+
+// keepsKernelType reports whether t is one of the types that replace a
+// __user pointer on purpose: sockptr_t and struct iov_iter carry their own
+// address space.
+func keepsKernelType(t cfront.Type) bool {
+	return strings.Contains(t.Text, "sockptr_t") || strings.Contains(t.Text, "iov_iter")
+}
+
+// isForce reports a __force annotation: a deliberate address-space change.
+func isForce(t cfront.Type) bool {
+	return slices.Contains(t.Spaces, "__force") || strings.Contains(t.Text, "__force")
+}
+
+// declText renders "void __user *argp" from a type and a name.
+func declText(t cfront.Type, name string) string {
+	if strings.HasSuffix(t.Text, "*") {
+		return t.Text + name
+	}
+	return t.Text + " " + name
+}
+
+// lostUser is rule (a): a declaration that loses __user in this patch while
+// the post-image still hands the name to user access.
+func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.Finding {
+	pre := r.changedDecls(ctx, fi, false)
+	if len(pre) == 0 {
+		return nil
+	}
+	post := r.changedDecls(ctx, fi, true)
+	var out []checks.Finding
+	for _, a := range post {
+		if a.d.Type.Pointer() == 0 || a.d.Type.User() || isForce(a.d.Type) || keepsKernelType(a.d.Type) {
+			continue
+		}
+		var was *declRef
+		for i := range pre {
+			b := &pre[i]
+			if b.d.Name == a.d.Name && b.fn == a.fn && b.d.Kind == a.d.Kind && b.d.Type.User() {
+				was = b
+				break
+			}
+		}
+		if was == nil {
+			continue
+		}
+		use, ok := r.userUse(ctx, k, fi.Name(), a)
+		if !ok {
+			continue
+		}
+		line := a.im.FileLine(a.d.Line)
+		// Quote the change as a diff would, then the use that makes it wrong.
+		var q []string
+		for _, l := range was.im.Quote(was.d.Line, was.d.Line) {
+			q = append(q, "-"+l)
+		}
+		for _, l := range a.im.Quote(a.d.Line, a.d.Line) {
+			q = append(q, "+"+l)
+		}
+		for _, l := range use.quote {
+			q = append(q, " "+l)
+		}
+		out = append(out, checks.Finding{
+			Check: ID, Severity: checks.SeverityWarning,
+			File: fi.Name(), Line: line, Symbol: symbolOf(a),
+			Message: fmt.Sprintf("incorrect type in argument %d (different address spaces): '%s' lost '__user' in this patch but is still passed to %s() at line %d",
+				use.arg, a.d.Name, use.callee, use.line),
+			Explanation: fmt.Sprintf("The patch changes '%s' from '%s' to '%s', yet %s() still receives it as its user-space pointer (argument %d). "+
+				"A pointer that is still used to reach user memory must keep its __user address space, or sparse (make C=1) reports "+
+				"\"different address spaces\" and the annotation no longer documents that the pointer must not be dereferenced.",
+				a.d.Name, declText(was.d.Type, a.d.Name), declText(a.d.Type, a.d.Name), use.callee, use.arg),
+			Quote:      q,
+			Suggestion: fmt.Sprintf("keep `%s`", declText(was.d.Type, a.d.Name)),
+			MessageID:  r.m.PatchMessageID(k),
+			Patch:      r.m.PatchNumber(k),
+		})
+	}
+	return out
+}
+
+// symbolOf names a declaration for a finding: "func:name" for parameters
+// and locals, "struct.member" for members.
+func symbolOf(d declRef) string {
+	switch {
+	case d.d.Kind == cfront.DeclMember && d.fn != "":
+		return d.fn + "." + d.d.Name
+	case d.fn != "":
+		return d.fn + ":" + d.d.Name
+	}
+	return d.d.Name
+}
+
+// userUseSite is where a name reaches user access.
+type userUseSite struct {
+	callee string
+	arg    int
+	line   int
+	quote  []string
+}
+
+// userUse finds, in the post-image of file as of patch k, a call that passes
+// the declared name as a user pointer: to the user-access API, or to a
+// function whose parameter at that position is __user.
+func (r *review) userUse(ctx context.Context, k int, file string, d declRef) (userUseSite, bool) {
+	for _, im := range r.m.View(ctx, k) {
+		if im.File != file {
+			continue
+		}
+		for _, c := range im.Unit().Calls {
+			if d.d.Kind != cfront.DeclMember && d.d.Kind != cfront.DeclGlobal && im.Enclosing(c.InFunc, c.Line) != d.fn {
+				continue
+			}
+			for i, a := range c.Args {
+				if !refersTo(a, d.d) {
+					continue
+				}
+				if a.Cast != nil && (isForce(*a.Cast) || !a.Cast.User()) {
+					continue
+				}
+				if r.userParam(ctx, c.Func, i+1, k) {
+					return userUseSite{callee: c.Func, arg: i + 1, line: im.FileLine(c.Line), quote: im.Quote(c.Line, c.Line)}, true
+				}
+			}
+		}
+	}
+	return userUseSite{}, false
+}
+
+// refersTo reports whether an argument is the declared name itself (not its
+// address): the identifier, possibly under casts and parentheses, or for a
+// member, any expression ending in ->member / .member.
+func refersTo(a cfront.Expr, d cfront.Decl) bool {
+	text := strings.TrimSpace(a.Text)
+	if d.Kind == cfront.DeclMember {
+		return memberRef(d.Name).MatchString(text) && !strings.HasPrefix(stripCasts(text), "&")
+	}
+	if a.Ident != d.Name {
+		return false
+	}
+	return stripCasts(text) == d.Name
+}
+
+// memberRef matches an expression that ends in ->name or .name.
+func memberRef(name string) *regexp.Regexp {
+	return regexp.MustCompile(`(?:->|\.)\s*` + regexp.QuoteMeta(name) + `\s*\)*$`)
+}
+
+// castPrefix matches a leading cast or opening parenthesis.
+var castPrefix = regexp.MustCompile(`^\(\s*(?:[A-Za-z_]\w*\s*)+\**\s*\)\s*|^\(\s*`)
+
+// stripCasts removes leading casts and parentheses, and the parentheses
+// they leave at the end.
+func stripCasts(s string) string {
+	for {
+		t := castPrefix.ReplaceAllString(s, "")
+		if t == s {
+			break
+		}
+		s = t
+	}
+	for strings.HasSuffix(s, ")") && strings.Count(s, "(") < strings.Count(s, ")") {
+		s = strings.TrimSpace(strings.TrimSuffix(s, ")"))
+	}
+	return strings.TrimSpace(s)
+}
+
+// userParam reports whether argument pos (1-based) of callee is a user
+// pointer: by the user-access table, or by a __user parameter in the
+// callee's prototype or definition in the series or the tree.
+func (r *review) userParam(ctx context.Context, callee string, pos, k int) bool {
+	if p, ok := userArg[callee]; ok {
+		return p == pos
+	}
+	for _, fs := range r.m.Funcs(ctx, callee, k) {
+		ps := fs.Fn.Type.Params
+		if pos <= len(ps) && ps[pos-1].Type.User() && ps[pos-1].Type.Pointer() > 0 {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,45 @@
+package model
+
+import (
+	"context"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+// TypeChanged reports whether patch k gives function name a new type: a
+// declarator it adds whose type is not the type the function had before
+// (in the patch's pre-images or in the tree), or a function that did not
+// exist before.
+func (m *Model) TypeChanged(ctx context.Context, k int, name string) bool {
+	var added, before []cfront.FuncType
+	for _, fi := range m.patches[k].files {
+		for _, hi := range fi.hunks {
+			post, pre := m.Parse(ctx, hi.post), m.Parse(ctx, hi.pre)
+			for _, f := range post.Funcs {
+				if f.Name == name && (FuncSite{Fn: f, Im: hi.post}).Touched(k) {
+					added = append(added, f.Type)
+				}
+			}
+			for _, g := range pre.Funcs {
+				if g.Name == name {
+					before = append(before, g.Type)
+				}
+			}
+		}
+	}
+	if m.env.Tree != nil {
+		for _, f := range m.env.Tree.Funcs(name) {
+			before = append(before, f.Type)
+		}
+	}
+	for _, a := range added {
+		same := false
+		for _, b := range before {
+			same = same || a.Equal(b)
+		}
+		if !same {
+			return true
+		}
+	}
+	return false
+}
