@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -232,49 +232,20 @@ func wrapReply(body string) string {
 			lines[i] = "| " + l
 		}
 	}
-	return wrapPreservingQuotes(strings.Join(lines, "\n"))
+	return mail.WrapFunc(strings.Join(lines, "\n"), ReplyWidth, keepWhole)
 }
 
 // trailerLike matches a line b4 would take for a trailer.
 var trailerLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*-(?:by|to):\s|^(?:Fixes|Closes|Link|Cc):\s`)
 
-func wrapPreservingQuotes(s string) string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		// Quotes, tags and gcc-style diagnostics stay whole: people grep
-		// and paste them, editors jump to their file:line.
-		if utf8.RuneCountInString(l) <= ReplyWidth || strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l) {
-			out = append(out, l)
-			continue
-		}
-		out = append(out, wrapWords(l))
-	}
-	return strings.Join(out, "\n")
+// keepWhole reports the lines of a reply body that are never wrapped:
+// quotes, tags and gcc-style diagnostics, which people grep and paste
+// and editors jump to the file:line of.
+func keepWhole(l string) bool {
+	return strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l)
 }
 
 var gccLocation = regexp.MustCompile(`^[\w./+-]+:\d+:`)
-
-// wrapWords wraps one long prose line at spaces.
-func wrapWords(l string) string {
-	words := strings.Fields(l)
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		switch {
-		case cur == "":
-			cur = w
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= ReplyWidth:
-			cur += " " + w
-		default:
-			lines = append(lines, cur)
-			cur = w
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return strings.Join(lines, "\n")
-}
 
 // seriesLabel names a series the way maintainers refer to one:
 // "[PATCH net-next v2 0/3] title".
