@@ -495,11 +495,6 @@ func replyNetAddrs(as []Address) []*gomail.Address {
 	return out
 }
 
-// replyTrailer matches the tag lines that must stay on one line
-// (Documentation/process/submitting-patches.rst: "Fixes:" lines are never
-// wrapped, and tools parse the others line by line).
-var replyTrailer = regexp.MustCompile(`^(?:[A-Z][A-Za-z0-9-]*-by|Fixes|Link|Closes|Cc|Suggested-by|Message-ID|Change-Id|Signed-off-by|base-commit):\s`)
-
 // replyFileLine matches a compiler-style location at the start of a line
 // ("net/ipv4/raw.c:123:5: error: ..."), which greps and editors need whole.
 var replyFileLine = regexp.MustCompile(`^[\w./+-]+:\d+(?::\d+)?(?::|\s|$)`)
@@ -580,7 +575,7 @@ func replyKeepLine(line string) bool {
 	case '>', '|', ' ', '\t':
 		return true
 	}
-	return replyTrailer.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line) || replySubjectQuote.MatchString(line)
+	return ReplyTag.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line) || replySubjectQuote.MatchString(line)
 }
 
 func replyWrapLine(line string, width int, hang bool) []string {

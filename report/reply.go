@@ -107,7 +107,7 @@ func ReplyBody(in ReplyInput) string {
 			what = "these"
 		}
 		fmt.Fprintf(&b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
-		b.WriteString(strings.TrimRight(quoteTrailers([]string{"Reported-by: " + in.ReportedBy}), "\n") + "\n")
+		b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
 	}
 	return wrapReply(b.String())
 }
@@ -212,16 +212,6 @@ func sanitizeQuote(s string) string {
 	}, s)
 }
 
-// quoteTrailers prefixes tag lines with "| " so that tools which collect
-// trailers from replies (b4, patchwork) do not apply them to the patch.
-func quoteTrailers(lines []string) string {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString("| " + l + "\n")
-	}
-	return b.String()
-}
-
 // wrapReply wraps the prose of a body and quotes any line that would
 // otherwise read as a trailer, so that a finding message or an
 // explanation can never smuggle a tag in.
@@ -235,8 +225,10 @@ func wrapReply(body string) string {
 	return mail.WrapFunc(strings.Join(lines, "\n"), ReplyWidth, keepWhole)
 }
 
-// trailerLike matches a line b4 would take for a trailer.
-var trailerLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*-(?:by|to):\s|^(?:Fixes|Closes|Link|Cc):\s`)
+// trailerLike matches a line b4 or patchwork would take for a trailer;
+// such a line is quoted with "| " (as the Reported-by tag is) so that
+// they do not apply it to the patch.
+const trailerLike = mail.CollectedTrailer
 
 // keepWhole reports the lines of a reply body that are never wrapped:
 // quotes, tags and gcc-style diagnostics, which people grep and paste
