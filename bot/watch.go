@@ -224,24 +224,7 @@ func newOutbox(ctx context.Context, cfg *config.Config, imapCfg mail.IMAPConfig,
 			Username: cfg.SMTP.Username, Password: pass, Log: log,
 		})
 	case config.OutboxDrafts:
-		return &draftsOutbox{imap: imapCfg, mailbox: cfg.Outbox.DraftsMailbox, log: log}, nil
+		return &mail.DraftsOutbox{IMAP: imapCfg, Mailbox: cfg.Outbox.DraftsMailbox, Log: log}, nil
 	}
 	return nil, fmt.Errorf("[outbox] mode %q: use %q, %q or %q", cfg.Outbox.Mode, config.OutboxDryRun, config.OutboxSMTP, config.OutboxDrafts)
-}
-
-// draftsOutbox appends each reply to an IMAP drafts mailbox for a human
-// to send.
-type draftsOutbox struct {
-	imap    mail.IMAPConfig
-	mailbox string
-	log     *slog.Logger
-}
-
-// Send appends r to the drafts mailbox.
-func (o *draftsOutbox) Send(ctx context.Context, r *mail.Reply) error {
-	if err := mail.AppendDraft(ctx, o.imap, o.mailbox, r.Bytes()); err != nil {
-		return err
-	}
-	o.log.InfoContext(ctx, "reply saved as a draft", "mailbox", o.mailbox, "msgid", r.MessageID, "in_reply_to", r.InReplyTo)
-	return nil
 }
