@@ -100,7 +100,7 @@ func NewOutbox(ctx context.Context, cfg *config.Config, imap mail.IMAPConfig, tr
 		}
 		return mail.NewSMTPOutbox(opts)
 	case config.OutboxDrafts:
-		return &draftsOutbox{imap: imap, mailbox: cfg.Outbox.DraftsMailbox, log: log}, nil
+		return &mail.DraftsOutbox{IMAP: imap, Mailbox: cfg.Outbox.DraftsMailbox, Log: log}, nil
 	}
 	return nil, fmt.Errorf("[outbox] mode %q: use %q, %q or %q", cfg.Outbox.Mode, config.OutboxDryRun, config.OutboxSMTP, config.OutboxDrafts)
 }

@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -257,22 +256,7 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 
 // isOwn reports mail the bot wrote: From the bot, or marked X-Patchbot.
 func (p *Pipeline) isOwn(m *mail.Message) bool {
-	if strings.EqualFold(m.From.Email, p.opts.From.Email) {
-		return true
-	}
-	head := m.Raw
-	if i := bytes.Index(head, []byte("\n\n")); i >= 0 {
-		head = head[:i]
-	}
-	if i := bytes.Index(head, []byte("\r\n\r\n")); i >= 0 {
-		head = head[:i]
-	}
-	for _, line := range bytes.Split(head, []byte("\n")) {
-		if len(line) > 11 && strings.EqualFold(string(line[:11]), "x-patchbot:") {
-			return true
-		}
-	}
-	return false
+	return strings.EqualFold(m.From.Email, p.opts.From.Email) || m.HasXPatchbot
 }
 
 func (p *Pipeline) process(ctx context.Context) (time.Time, error) {

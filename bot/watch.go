@@ -149,20 +149,3 @@ func runGraceTimer(ctx context.Context, p *Pipeline, wake <-chan struct{}, log *
 		}
 	}
 }
-
-// draftsOutbox appends each reply to an IMAP drafts mailbox for a human
-// to send.
-type draftsOutbox struct {
-	imap    mail.IMAPConfig
-	mailbox string
-	log     *slog.Logger
-}
-
-// Send appends r to the drafts mailbox.
-func (o *draftsOutbox) Send(ctx context.Context, r *mail.Reply) error {
-	if err := mail.AppendDraft(ctx, o.imap, o.mailbox, r.Bytes()); err != nil {
-		return err
-	}
-	o.log.InfoContext(ctx, "reply saved as a draft", "mailbox", o.mailbox, "msgid", r.MessageID, "in_reply_to", r.InReplyTo)
-	return nil
-}

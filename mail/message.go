@@ -42,6 +42,10 @@ type Message struct {
 	Date    time.Time
 	// ListID is the List-Id header, if any (for the bot's Cc logic).
 	ListID string
+	// HasXPatchbot reports an X-Patchbot header, whatever its value: the
+	// mark patchbot puts on the mail it sends (Reply.XPatchbot), so that
+	// no patchbot answers it.
+	HasXPatchbot bool
 	// Body is the patch-carrying text, LF line endings.
 	Body string
 	// Raw holds the message bytes as read (after mbox unescaping).

@@ -4,10 +4,37 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/emersion/go-imap/v2"
 )
+
+// DraftsOutbox is the "drafts" outbox: each reply is appended to an IMAP
+// drafts mailbox with the \Draft flag (AppendDraft), for a human to review
+// in a mail client and send.
+type DraftsOutbox struct {
+	// IMAP holds the connection settings; its Mailbox is not used.
+	IMAP IMAPConfig
+	// Mailbox is the drafts mailbox ("Drafts"); it is created when the
+	// server says it does not exist.
+	Mailbox string
+	// Log receives one line per reply; slog.Default() when nil.
+	Log *slog.Logger
+}
+
+// Send appends r to the drafts mailbox.
+func (o *DraftsOutbox) Send(ctx context.Context, r *Reply) error {
+	if err := AppendDraft(ctx, o.IMAP, o.Mailbox, r.Bytes()); err != nil {
+		return err
+	}
+	log := o.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	log.InfoContext(ctx, "reply saved as a draft", "mailbox", o.Mailbox, "msgid", r.MessageID, "in_reply_to", r.InReplyTo)
+	return nil
+}
 
 // AppendDraft stores raw (an RFC 5322 message) in mailbox with the \Draft
 // flag, creating the mailbox when the server says it does not exist. It is

@@ -41,6 +41,7 @@ func readHeader(h gomail.Header, msg *Message) []error {
 		listID = h.Get("List-Id")
 	}
 	msg.ListID = collapseSpace(listID)
+	msg.HasXPatchbot = h.Has("X-Patchbot")
 	return warns
 }
 

@@ -457,3 +457,31 @@ func TestParseHostileHeadersStayLinear(t *testing.T) {
 		})
 	}
 }
+
+func TestParseHasXPatchbot(t *testing.T) {
+	const rest = "From: Dev <dev@example.org>\r\nMessage-ID: <x@example.org>\r\nSubject: [PATCH] x\r\n"
+	tests := []struct {
+		name, raw string
+		want      bool
+	}{
+		{"a reply patchbot sent is marked", "X-Patchbot: patchbot\r\n" + rest + "\r\nbody\r\n", true},
+		{"the header name is read in any case", "x-patchbot: patchbot-test\r\n" + rest + "\r\nbody\r\n", true},
+		{"an empty value still marks the mail", rest + "X-Patchbot:\r\n\r\nbody\r\n", true},
+		{"LF line ends", strings.ReplaceAll("X-Patchbot: patchbot\r\n"+rest+"\r\nbody\r\n", "\r\n", "\n"), true},
+		{"mail without the header is not marked", rest + "\r\nbody\r\n", false},
+		{"the header quoted in the body does not mark it", rest + "\r\nX-Patchbot: patchbot\r\n", false},
+		{"a similar header does not mark it", "X-Patchbot-Ignore: yes\r\n" + rest + "\r\nbody\r\n", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			msg, err := Parse([]byte(tc.raw), "x")
+			if msg == nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			msg.Raw = nil // the pipeline drops the raw bytes; the mark must not need them
+			if msg.HasXPatchbot != tc.want {
+				t.Errorf("HasXPatchbot = %v, want %v", msg.HasXPatchbot, tc.want)
+			}
+		})
+	}
+}

@@ -504,11 +504,6 @@ func replyNetAddrs(as []Address) []*gomail.Address {
 	return out
 }
 
-// replyTrailer matches the tag lines that must stay on one line
-// (Documentation/process/submitting-patches.rst: "Fixes:" lines are never
-// wrapped, and tools parse the others line by line).
-var replyTrailer = regexp.MustCompile(`^(?:[A-Z][A-Za-z0-9-]*-by|Fixes|Link|Closes|Cc|Suggested-by|Message-ID|Change-Id|Signed-off-by|base-commit):\s`)
-
 // replyFileLine matches a compiler-style location at the start of a line
 // ("net/ipv4/raw.c:123:5: error: ..."), which greps and editors need whole.
 var replyFileLine = regexp.MustCompile(`^[\w./+-]+:\d+(?::\d+)?(?::|\s|$)`)
@@ -533,17 +528,50 @@ var replyListItem = regexp.MustCompile(`^(?:[-*] |\d+[.)] )`)
 // carrying a URL or quoting a "[PATCH ...]" subject, and any single word
 // or URL longer than the width. List items keep their hanging indent.
 func WrapText(s string, width int) string {
+	return wrapLines(s, width, wrapRules{keep: replyKeepLine, hang: true})
+}
+
+// WrapFunc wraps the lines of s longer than width (72 when width <= 0)
+// at spaces, as WrapText does, but with the caller's rules: only the
+// lines keep reports true for stay whole (and any single word longer
+// than the width), continuation lines start at the margin (a list item
+// gets no hanging indent), and a long line of white space alone becomes
+// an empty line. It is for bodies whose writer knows which of its lines
+// must not be broken; a nil keep keeps none.
+func WrapFunc(s string, width int, keep func(line string) bool) string {
+	if keep == nil {
+		keep = func(string) bool { return false }
+	}
+	return wrapLines(s, width, wrapRules{keep: keep, keepBlank: true})
+}
+
+// wrapRules are what WrapText and WrapFunc differ in.
+type wrapRules struct {
+	// keep reports a long line that must stay whole.
+	keep func(line string) bool
+	// hang indents a list item's continuation lines to its text.
+	hang bool
+	// keepBlank leaves a long line of white space alone as an empty
+	// line; WrapText drops it.
+	keepBlank bool
+}
+
+func wrapLines(s string, width int, r wrapRules) string {
 	if width <= 0 {
 		width = 72
 	}
 	lines := strings.Split(s, "\n")
 	var out []string
 	for _, line := range lines {
-		if utf8.RuneCountInString(line) <= width || replyKeepLine(line) {
+		if utf8.RuneCountInString(line) <= width || r.keep(line) {
 			out = append(out, line)
 			continue
 		}
-		out = append(out, replyWrapLine(line, width)...)
+		broken := replyWrapLine(line, width, r.hang)
+		if len(broken) == 0 && r.keepBlank {
+			broken = []string{""}
+		}
+		out = append(out, broken...)
 	}
 	return strings.Join(out, "\n")
 }
@@ -556,13 +584,13 @@ func replyKeepLine(line string) bool {
 	case '>', '|', ' ', '\t':
 		return true
 	}
-	return replyTrailer.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line) || replySubjectQuote.MatchString(line)
+	return ReplyTag.MatchString(line) || replyFileLine.MatchString(line) || replyKeyURL.MatchString(line) || replySubjectQuote.MatchString(line)
 }
 
-func replyWrapLine(line string, width int) []string {
+func replyWrapLine(line string, width int, hang bool) []string {
 	indent := ""
-	if m := replyListItem.FindString(line); m != "" {
-		indent = strings.Repeat(" ", len(m))
+	if hang {
+		indent = strings.Repeat(" ", len(replyListItem.FindString(line)))
 	}
 	words := strings.Fields(line)
 	var out []string

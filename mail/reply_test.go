@@ -373,6 +373,36 @@ func TestWrapText(t *testing.T) {
 	}
 }
 
+func TestWrapFunc(t *testing.T) {
+	long := "This sentence is deliberately long so that it has to be wrapped at seventy-two columns by WrapFunc."
+	wrapped := "This sentence is deliberately long so that it has to be wrapped at\nseventy-two columns by WrapFunc."
+	quotes := func(l string) bool { return strings.HasPrefix(l, "> ") }
+	tests := []struct {
+		name, in, want string
+		width          int
+		keep           func(string) bool
+	}{
+		{"short line untouched", "short line", "short line", 72, quotes},
+		{"prose wraps at spaces", long, wrapped, 72, quotes},
+		{"a line keep reports stays whole", "> " + long, "> " + long, 72, quotes},
+		{"an indented line keep does not report is reflowed from the margin", "\t" + long, wrapped, 72, quotes},
+		{"a tag line is wrapped unless keep says so", "Fixes: " + long, "Fixes: This sentence is deliberately long so that it has to be wrapped\nat seventy-two columns by WrapFunc.", 72, quotes},
+		{"list items get no hanging indent", "- " + long, "- This sentence is deliberately long so that it has to be wrapped at\nseventy-two columns by WrapFunc.", 72, quotes},
+		{"a long line of white space becomes empty", "a\n" + strings.Repeat(" ", 80) + "\nb", "a\n\nb", 72, quotes},
+		{"a word longer than the width stands alone", "a " + strings.Repeat("b", 50) + " c", "a\n" + strings.Repeat("b", 50) + "\nc", 20, quotes},
+		{"multibyte runes count once", strings.Repeat("é", 10) + " " + strings.Repeat("ü", 10), strings.Repeat("é", 10) + " " + strings.Repeat("ü", 10), 21, quotes},
+		{"zero width means 72", long, wrapped, 0, quotes},
+		{"nil keep keeps nothing", "> " + long, "> This sentence is deliberately long so that it has to be wrapped at\nseventy-two columns by WrapFunc.", 72, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := WrapFunc(tc.in, tc.width, tc.keep); got != tc.want {
+				t.Errorf("WrapFunc:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
 func TestQuoteLines(t *testing.T) {
 	tests := []struct {
 		name   string

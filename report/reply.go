@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -118,7 +118,7 @@ func ReplyBody(in ReplyInput) string {
 			what = "these"
 		}
 		fmt.Fprintf(&b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
-		b.WriteString(strings.TrimRight(quoteTrailers([]string{"Reported-by: " + in.ReportedBy}), "\n") + "\n")
+		b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
 	}
 	return wrapReply(b.String())
 }
@@ -223,16 +223,6 @@ func sanitizeQuote(s string) string {
 	}, s)
 }
 
-// quoteTrailers prefixes tag lines with "| " so that tools which collect
-// trailers from replies (b4, patchwork) do not apply them to the patch.
-func quoteTrailers(lines []string) string {
-	var b strings.Builder
-	for _, l := range lines {
-		b.WriteString("| " + l + "\n")
-	}
-	return b.String()
-}
-
 // wrapReply wraps the prose of a body and quotes any line that would
 // otherwise read as a trailer, so that a finding message or an
 // explanation can never smuggle a tag in.
@@ -243,49 +233,22 @@ func wrapReply(body string) string {
 			lines[i] = "| " + l
 		}
 	}
-	return wrapPreservingQuotes(strings.Join(lines, "\n"))
+	return mail.WrapFunc(strings.Join(lines, "\n"), ReplyWidth, keepWhole)
 }
 
-// trailerLike matches a line b4 would take for a trailer.
-var trailerLike = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9-]*-(?:by|to):\s|^(?:Fixes|Closes|Link|Cc):\s`)
+// trailerLike matches a line b4 or patchwork would take for a trailer;
+// such a line is quoted with "| " (as the Reported-by tag is) so that
+// they do not apply it to the patch.
+const trailerLike = mail.CollectedTrailer
 
-func wrapPreservingQuotes(s string) string {
-	var out []string
-	for _, l := range strings.Split(s, "\n") {
-		// Quotes, tags and gcc-style diagnostics stay whole: people grep
-		// and paste them, editors jump to their file:line.
-		if utf8.RuneCountInString(l) <= ReplyWidth || strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l) {
-			out = append(out, l)
-			continue
-		}
-		out = append(out, wrapWords(l))
-	}
-	return strings.Join(out, "\n")
+// keepWhole reports the lines of a reply body that are never wrapped:
+// quotes, tags and gcc-style diagnostics, which people grep and paste
+// and editors jump to the file:line of.
+func keepWhole(l string) bool {
+	return strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l)
 }
 
 var gccLocation = regexp.MustCompile(`^[\w./+-]+:\d+:`)
-
-// wrapWords wraps one long prose line at spaces.
-func wrapWords(l string) string {
-	words := strings.Fields(l)
-	var lines []string
-	cur := ""
-	for _, w := range words {
-		switch {
-		case cur == "":
-			cur = w
-		case utf8.RuneCountInString(cur)+1+utf8.RuneCountInString(w) <= ReplyWidth:
-			cur += " " + w
-		default:
-			lines = append(lines, cur)
-			cur = w
-		}
-	}
-	if cur != "" {
-		lines = append(lines, cur)
-	}
-	return strings.Join(lines, "\n")
-}
 
 // seriesLabel names a series the way maintainers refer to one:
 // "[PATCH net-next v2 0/3] title".

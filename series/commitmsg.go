@@ -7,16 +7,6 @@ import (
 	"github.com/patchbot/patchbot/mail"
 )
 
-// knownTrailers are the trailer keys of the kernel's submitting-patches
-// and b4 (lower case). Any other "Key-with-dashes:" counts too.
-var knownTrailers = map[string]bool{
-	"signed-off-by": true, "fixes": true, "reviewed-by": true, "acked-by": true,
-	"tested-by": true, "reported-by": true, "suggested-by": true,
-	"co-developed-by": true, "link": true, "closes": true, "cc": true,
-	"message-id": true, "reported-and-tested-by": true, "requested-by": true,
-	"bisected-by": true, "debugged-by": true, "cc-stable": true,
-}
-
 // commitMessage is the log message of a patch split into its parts.
 type commitMessage struct {
 	from     *mail.Address
@@ -100,7 +90,7 @@ func parseCommitMessage(s string) commitMessage {
 func trailerBlock(par []string) ([]Trailer, bool) {
 	var trs []Trailer
 	for _, l := range par {
-		if k, v, ok := trailerLine(l); ok {
+		if k, v, ok := mail.CommitTrailer.Parse(l); ok {
 			trs = append(trs, Trailer{Key: k, Value: v})
 			continue
 		}
@@ -114,25 +104,6 @@ func trailerBlock(par []string) ([]Trailer, bool) {
 		}
 	}
 	return trs, len(trs) > 0
-}
-
-// trailerLine recognises "Key: value" where Key is a known trailer or any
-// word with dashes ("Co-developed-by", "Tested-on").
-func trailerLine(l string) (string, string, bool) {
-	key, val, ok := strings.Cut(l, ":")
-	if !ok || key == "" || strings.TrimSpace(val) == "" || (val[0] != ' ' && val[0] != '\t') {
-		return "", "", false
-	}
-	for i := 0; i < len(key); i++ {
-		c := key[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-') {
-			return "", "", false
-		}
-	}
-	if !knownTrailers[strings.ToLower(key)] && !strings.Contains(key, "-") {
-		return "", "", false
-	}
-	return key, strings.TrimSpace(val), true
 }
 
 // afterScissors returns what follows a "-- >8 --" scissors line (git am

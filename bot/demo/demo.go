@@ -23,6 +23,7 @@ import (
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
+	"github.com/patchbot/patchbot/internal/imaptest"
 	demodata "github.com/patchbot/patchbot/testdata/demo"
 )
 
@@ -82,14 +83,18 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	password := randomPassword()
-	imapSrv, err := StartIMAP("demo", password)
+	// go-imap's in-memory server, one user with an INBOX, clear text
+	// (loopback only).
+	imapSrv, err := imaptest.New(imaptest.Options{User: "demo", Password: password})
 	if err != nil {
-		return nil, fmt.Errorf("demo: %w", err)
+		return nil, fmt.Errorf("demo: imap server: %w", err)
 	}
 	defer imapSrv.Close()
 	for _, m := range mails {
-		if err := imapSrv.Append(m); err != nil {
-			return nil, fmt.Errorf("demo: seed the mailbox: %w", err)
+		// Dated now, as a list's delivery would be: the bot reads the
+		// mailbox from today on.
+		if _, err := imapSrv.Deliver("INBOX", m, time.Now()); err != nil {
+			return nil, fmt.Errorf("demo: seed the mailbox: imap server: %w", err)
 		}
 	}
 	smtpSrv, err := StartSMTP()

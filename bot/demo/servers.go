@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"log"
@@ -9,66 +8,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/emersion/go-imap/v2"
-	"github.com/emersion/go-imap/v2/imapserver"
-	"github.com/emersion/go-imap/v2/imapserver/imapmemserver"
 	"github.com/emersion/go-smtp"
 )
-
-// IMAPServer is go-imap's in-memory IMAP server on 127.0.0.1, one user
-// with an INBOX, clear text (loopback only).
-type IMAPServer struct {
-	// Addr is the 127.0.0.1:port it listens on.
-	Addr string
-	user *imapmemserver.User
-	srv  *imapserver.Server
-	done chan struct{}
-}
-
-// StartIMAP starts the server for user/password.
-func StartIMAP(user, password string) (*IMAPServer, error) {
-	mem := imapmemserver.New()
-	u := imapmemserver.NewUser(user, password)
-	if err := u.Create("INBOX", nil); err != nil {
-		return nil, fmt.Errorf("imap server: create INBOX: %w", err)
-	}
-	mem.AddUser(u)
-	srv := imapserver.New(&imapserver.Options{
-		NewSession: func(*imapserver.Conn) (imapserver.Session, *imapserver.GreetingData, error) {
-			return mem.NewSession(), nil, nil
-		},
-		Caps:         imap.CapSet{imap.CapIMAP4rev1: {}, imap.CapIMAP4rev2: {}},
-		InsecureAuth: true,
-		Logger:       log.New(io.Discard, "", 0),
-	})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, fmt.Errorf("imap server: listen: %w", err)
-	}
-	s := &IMAPServer{Addr: ln.Addr().String(), user: u, srv: srv, done: make(chan struct{})}
-	go func() {
-		defer close(s.done)
-		_ = srv.Serve(ln)
-	}()
-	return s, nil
-}
-
-// Append stores raw in INBOX, as a list's delivery would.
-func (s *IMAPServer) Append(raw []byte) error {
-	_, err := s.user.Append("INBOX", imapLiteral{bytes.NewReader(raw)}, &imap.AppendOptions{Time: time.Now()})
-	if err != nil {
-		return fmt.Errorf("imap server: append: %w", err)
-	}
-	return nil
-}
-
-// Close stops the server.
-func (s *IMAPServer) Close() {
-	_ = s.srv.Close()
-	<-s.done
-}
-
-type imapLiteral struct{ *bytes.Reader }
 
 // Received is one mail the SMTP server accepted.
 type Received struct {

@@ -7,6 +7,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"fmt"
 	"math/big"
 	"net"
 	"testing"
@@ -18,9 +19,18 @@ import (
 // configuration trusting it (and nothing else).
 func SelfSignedTLS(tb testing.TB) (server, client *tls.Config) {
 	tb.Helper()
+	server, client, err := selfSignedTLS()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return server, client
+}
+
+// selfSignedTLS is SelfSignedTLS returning its error.
+func selfSignedTLS() (server, client *tls.Config, err error) {
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		tb.Fatalf("generate test key: %v", err)
+		return nil, nil, fmt.Errorf("generate test key: %w", err)
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          big.NewInt(time.Now().UnixNano()),
@@ -36,15 +46,15 @@ func SelfSignedTLS(tb testing.TB) (server, client *tls.Config) {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		tb.Fatalf("create test certificate: %v", err)
+		return nil, nil, fmt.Errorf("create test certificate: %w", err)
 	}
 	cert, err := x509.ParseCertificate(der)
 	if err != nil {
-		tb.Fatalf("parse test certificate: %v", err)
+		return nil, nil, fmt.Errorf("parse test certificate: %w", err)
 	}
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
 	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}}}
 	client = &tls.Config{RootCAs: pool}
-	return server, client
+	return server, client, nil
 }

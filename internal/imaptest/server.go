@@ -2,12 +2,15 @@
 // tests, with one user and an INBOX, in plaintext, STARTTLS or implicit
 // TLS, and gives tests the levers they need: append mail, drop or stall
 // every connection, change a mailbox's UIDVALIDITY. Its client helpers
-// (Login, Append, Fetch, UIDValidity) also serve the Dovecot harness.
+// (Login, Append, Fetch, UIDValidity) also serve the Dovecot harness, and
+// New serves `patchbot demo`, which runs the bot against it outside a
+// test.
 package imaptest
 
 import (
 	"bytes"
 	"crypto/tls"
+	"fmt"
 	"io"
 	"log"
 	"net"
@@ -47,12 +50,15 @@ type Server struct {
 	// ClientTLS trusts the server's certificate (nil for Plain).
 	ClientTLS *tls.Config
 
-	tb     testing.TB
-	mode   string
-	user   *imapmemserver.User
-	srv    *imapserver.Server
-	ln     *trackingListener
-	closed chan struct{}
+	// tb fails the test when a lever does not work; nil for a server
+	// from New.
+	tb        testing.TB
+	mode      string
+	user      *imapmemserver.User
+	srv       *imapserver.Server
+	ln        *trackingListener
+	closed    chan struct{}
+	closeOnce sync.Once
 }
 
 // Options select how a test server behaves.
@@ -60,6 +66,9 @@ type Options struct {
 	// TLS is Plain (the default when empty), StartTLS or ImplicitTLS; the
 	// TLS modes use a freshly generated self-signed certificate.
 	TLS string
+	// User and Password are the credentials of the one user;
+	// DefaultUser and DefaultPassword when empty.
+	User, Password string
 }
 
 // Start starts a plaintext server; it is closed in tb.Cleanup.
@@ -70,21 +79,40 @@ func Start(tb testing.TB) *Server { return StartWith(tb, Options{}) }
 // upgraded the connection.
 func StartWith(tb testing.TB, o Options) *Server {
 	tb.Helper()
+	s, err := New(o)
+	if err != nil {
+		tb.Fatalf("imaptest: %v", err)
+	}
+	s.tb = tb
+	tb.Cleanup(s.Close)
+	return s
+}
+
+// New starts a server configured by o outside a test: the caller stops it
+// with Close and stores mail with Deliver. The levers that fail a test
+// (Append, ChangeUIDValidity, Client) need a server from Start or
+// StartWith.
+func New(o Options) (*Server, error) {
 	mode := o.TLS
 	if mode == "" {
 		mode = Plain
 	}
 	s := &Server{
-		User:     DefaultUser,
-		Password: DefaultPassword,
-		tb:       tb,
+		User:     o.User,
+		Password: o.Password,
 		mode:     mode,
 		closed:   make(chan struct{}),
+	}
+	if s.User == "" {
+		s.User = DefaultUser
+	}
+	if s.Password == "" {
+		s.Password = DefaultPassword
 	}
 	mem := imapmemserver.New()
 	s.user = imapmemserver.NewUser(s.User, s.Password)
 	if err := s.user.Create("INBOX", nil); err != nil {
-		tb.Fatalf("imaptest: create INBOX: %v", err)
+		return nil, fmt.Errorf("create INBOX: %w", err)
 	}
 	mem.AddUser(s.user)
 
@@ -100,18 +128,21 @@ func StartWith(tb testing.TB, o Options) *Server {
 	switch mode {
 	case Plain:
 	case StartTLS, ImplicitTLS:
-		serverTLS, s.ClientTLS = SelfSignedTLS(tb)
+		var err error
+		if serverTLS, s.ClientTLS, err = selfSignedTLS(); err != nil {
+			return nil, err
+		}
 		if mode == StartTLS {
 			opts.TLSConfig = serverTLS
 		}
 	default:
-		tb.Fatalf("imaptest: unknown mode %q", mode)
+		return nil, fmt.Errorf("unknown mode %q", mode)
 	}
 	s.srv = imapserver.New(opts)
 
 	raw, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		tb.Fatalf("imaptest: listen: %v", err)
+		return nil, fmt.Errorf("listen: %w", err)
 	}
 	s.ln = &trackingListener{Listener: raw, conns: map[*stallableConn]struct{}{}}
 	s.Addr = raw.Addr().String()
@@ -123,23 +154,41 @@ func StartWith(tb testing.TB, o Options) *Server {
 		defer close(s.closed)
 		_ = s.srv.Serve(ln)
 	}()
-	tb.Cleanup(func() {
+	return s, nil
+}
+
+// Close stops the server, drops every connection and waits until the
+// server is done. Calling it again does nothing.
+func (s *Server) Close() {
+	s.closeOnce.Do(func() {
 		_ = s.srv.Close()
+		// A server closed before Serve took the listener returns
+		// without closing it.
+		_ = s.ln.Close()
 		s.DropConnections()
 		<-s.closed
 	})
-	return s
 }
 
 // Append stores raw in mailbox with the given internal date (now when
 // zero) and returns its UID. Sessions idling on the mailbox are told.
 func (s *Server) Append(mailbox string, raw []byte, date time.Time) uint32 {
 	s.tb.Helper()
+	uid, err := s.Deliver(mailbox, raw, date)
+	if err != nil {
+		s.tb.Fatalf("imaptest: %v", err)
+	}
+	return uid
+}
+
+// Deliver is Append for a server from New: it returns the error instead
+// of failing a test.
+func (s *Server) Deliver(mailbox string, raw []byte, date time.Time) (uint32, error) {
 	data, err := s.user.Append(mailbox, literal{bytes.NewReader(raw)}, &imap.AppendOptions{Time: date})
 	if err != nil {
-		s.tb.Fatalf("imaptest: append to %s: %v", mailbox, err)
+		return 0, fmt.Errorf("append to %s: %w", mailbox, err)
 	}
-	return uint32(data.UID)
+	return uint32(data.UID), nil
 }
 
 // DropConnections closes every client connection, as a server restart or a
