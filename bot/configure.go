@@ -118,9 +118,9 @@ func NewPipelineOptions(ctx context.Context, cfg *config.Config, log *slog.Logge
 	if from == nil {
 		return PipelineOptions{}, errors.New("[smtp] from is not set: the bot needs an address to send replies from")
 	}
-	ccs, err := cfg.ReplyCc()
-	if err != nil {
-		return PipelineOptions{}, err
+	ccs, errs := cfg.ReplyCc()
+	if len(errs) > 0 {
+		return PipelineOptions{}, errors.Join(errs...)
 	}
 	var cc []mail.Address
 	for _, a := range ccs {

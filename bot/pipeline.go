@@ -292,7 +292,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 			// Not started: the context ended; the mail stays pending.
 			continue
 		}
-		retry, err := p.handle(ctx, s, rv)
+		retry, err := p.handle(ctx, s, rv, run.Tree)
 		if err != nil {
 			return d.next, err
 		}
@@ -303,9 +303,10 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	return d.next, nil
 }
 
-// handle answers one reviewed series; a non-zero retry says a rate limit
-// held the reply back until then. Errors are the store's.
-func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Result) (retry time.Time, err error) {
+// handle answers one reviewed series; tree says the review used the
+// kernel tree. A non-zero retry says a rate limit held the reply back
+// until then. Errors are the store's.
+func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Result, tree bool) (retry time.Time, err error) {
 	key := SeriesKey(s.ID, s.Version)
 	log := p.log.With("series", key, "title", s.Title)
 	if pe, ok := errors.AsType[*review.PanicError](rv.Err); ok {
@@ -342,7 +343,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 	for i, f := range findings {
 		fps[i] = report.Fingerprint(f)
 	}
-	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: p.opts.Review.Tree(), ReportedBy: p.opts.From.String()}
+	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: tree, ReportedBy: p.opts.From.String()}
 	if ran := p.opts.Review.Checks(); len(ran) < len(review.Registered()) {
 		in.Checks = ran
 	}

@@ -9,8 +9,9 @@ import (
 // ReplyFrom is the address the bot's replies come from and the domain of
 // the Message-IDs it makes, derived here once for validation and for the
 // bot: [smtp] from, or DryRunFrom for a dry run without one; [smtp]
-// bot_domain, or the domain of that address. An empty address with no
-// error means none is configured (and none is needed for a dry run).
+// bot_domain, or the domain of that address. A nil address with no error
+// means none is configured (none is needed unless replies are sent). The
+// error names the key and the fix.
 func (c *Config) ReplyFrom() (from *netmail.Address, domain string, err error) {
 	text := c.SMTP.From
 	if text == "" {
@@ -23,7 +24,7 @@ func (c *Config) ReplyFrom() (from *netmail.Address, domain string, err error) {
 	}
 	a, err := netmail.ParseAddress(text)
 	if err != nil {
-		return nil, c.SMTP.BotDomain, fmt.Errorf("[smtp] from %q: %w (write it as \"Name <bot@example.org>\")", text, err)
+		return nil, c.SMTP.BotDomain, keyErr("smtp.from", "write it as \"Patchbot <patchbot@example.org>\"", "%q is not a mail address: %v", text, err)
 	}
 	domain = c.SMTP.BotDomain
 	if domain == "" {
@@ -32,15 +33,18 @@ func (c *Config) ReplyFrom() (from *netmail.Address, domain string, err error) {
 	return a, domain, nil
 }
 
-// ReplyCc are the [reply] cc addresses, parsed.
-func (c *Config) ReplyCc() ([]*netmail.Address, error) {
+// ReplyCc are the [reply] cc addresses, parsed. The errors, one per
+// address that does not parse, name its key ("reply.cc[1]").
+func (c *Config) ReplyCc() ([]*netmail.Address, []error) {
 	out := make([]*netmail.Address, 0, len(c.Reply.Cc))
-	for _, s := range c.Reply.Cc {
+	var errs []error
+	for i, s := range c.Reply.Cc {
 		a, err := netmail.ParseAddress(s)
 		if err != nil {
-			return nil, fmt.Errorf("[reply] cc %q: %w", s, err)
+			errs = append(errs, keyErr(fmt.Sprintf("reply.cc[%d]", i), "write each entry as \"name@example.org\" or \"Name <name@example.org>\"", "%q is not a mail address", s))
+			continue
 		}
 		out = append(out, a)
 	}
-	return out, nil
+	return out, errs
 }

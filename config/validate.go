@@ -3,7 +3,6 @@ package config
 import (
 	"fmt"
 	"net"
-	netmail "net/mail"
 	"os"
 	"slices"
 	"strings"
@@ -44,12 +43,9 @@ func (c *Config) validate(checks []string) []error {
 		add(checkPlainText("smtp", c.SMTP.TLS, c.SMTP.Addr, c.SMTP.Insecure))
 	}
 	add(checkOneSecret("smtp", c.SMTP.PasswordEnv, c.SMTP.PasswordFile))
-	if c.SMTP.From != "" {
-		if _, err := netmail.ParseAddress(c.SMTP.From); err != nil {
-			add(keyErr("smtp.from", "write it as \"Patchbot <patchbot@example.org>\"", "%q is not a mail address: %v", c.SMTP.From, err))
-		}
-	}
-	if _, dom, err := c.ReplyFrom(); err == nil && dom != "" && !validDomain(dom) {
+	if _, dom, err := c.ReplyFrom(); err != nil {
+		errs = append(errs, err)
+	} else if dom != "" && !validDomain(dom) {
 		add(keyErr("smtp.bot_domain", "use a domain you own, such as \"patchbot.example.org\"", "%q is not a domain name", dom))
 	}
 
@@ -81,11 +77,8 @@ func (c *Config) validate(checks []string) []error {
 	}
 
 	// [reply]
-	for i, a := range c.Reply.Cc {
-		if _, err := netmail.ParseAddress(a); err != nil {
-			add(keyErr(fmt.Sprintf("reply.cc[%d]", i), "write each entry as \"name@example.org\" or \"Name <name@example.org>\"", "%q is not a mail address", a))
-		}
-	}
+	_, ccErrs := c.ReplyCc()
+	errs = append(errs, ccErrs...)
 
 	// [checks]
 	for i, id := range c.Checks.Enable {

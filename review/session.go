@@ -82,9 +82,6 @@ func (s *Session) Checks() []string {
 	return out
 }
 
-// Tree reports whether the session reviews against a kernel tree.
-func (s *Session) Tree() bool { return s.opts.Tree != "" }
-
 // Run is what one Review made of its mail.
 type Run struct {
 	// Assembly is what series assembly made of the mail (set by
