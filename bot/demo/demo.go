@@ -23,7 +23,7 @@ import (
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
-	"github.com/patchbot/patchbot/internal/imaptest"
+	"github.com/patchbot/patchbot/internal/imapmem"
 	demodata "github.com/patchbot/patchbot/testdata/demo"
 )
 
@@ -85,7 +85,7 @@ func Run(ctx context.Context, o Options) (*Result, error) {
 	password := randomPassword()
 	// go-imap's in-memory server, one user with an INBOX, clear text
 	// (loopback only).
-	imapSrv, err := imaptest.New(imaptest.Options{User: "demo", Password: password})
+	imapSrv, err := imapmem.New(imapmem.Options{User: "demo", Password: password})
 	if err != nil {
 		return nil, fmt.Errorf("demo: imap server: %w", err)
 	}

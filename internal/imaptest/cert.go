@@ -1,60 +1,20 @@
 package imaptest
 
 import (
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
 	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"fmt"
-	"math/big"
-	"net"
 	"testing"
-	"time"
+
+	"github.com/patchbot/patchbot/internal/imapmem"
 )
 
-// SelfSignedTLS generates a throwaway certificate for 127.0.0.1, ::1 and
-// localhost, and returns a server configuration presenting it and a client
-// configuration trusting it (and nothing else).
+// SelfSignedTLS is imapmem.SelfSignedTLS failing the test on error: a
+// throwaway certificate for 127.0.0.1, ::1 and localhost, with a server
+// configuration presenting it and a client configuration trusting it.
 func SelfSignedTLS(tb testing.TB) (server, client *tls.Config) {
 	tb.Helper()
-	server, client, err := selfSignedTLS()
+	server, client, err := imapmem.SelfSignedTLS()
 	if err != nil {
 		tb.Fatal(err)
 	}
 	return server, client
-}
-
-// selfSignedTLS is SelfSignedTLS returning its error.
-func selfSignedTLS() (server, client *tls.Config, err error) {
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	if err != nil {
-		return nil, nil, fmt.Errorf("generate test key: %w", err)
-	}
-	tmpl := &x509.Certificate{
-		SerialNumber:          big.NewInt(time.Now().UnixNano()),
-		Subject:               pkix.Name{CommonName: "patchbot test IMAP server"},
-		NotBefore:             time.Now().Add(-time.Hour),
-		NotAfter:              time.Now().Add(24 * time.Hour),
-		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
-		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		DNSNames:              []string{"localhost"},
-		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1), net.IPv6loopback},
-	}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
-	if err != nil {
-		return nil, nil, fmt.Errorf("create test certificate: %w", err)
-	}
-	cert, err := x509.ParseCertificate(der)
-	if err != nil {
-		return nil, nil, fmt.Errorf("parse test certificate: %w", err)
-	}
-	pool := x509.NewCertPool()
-	pool.AddCert(cert)
-	server = &tls.Config{Certificates: []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key, Leaf: cert}}}
-	client = &tls.Config{RootCAs: pool}
-	return server, client, nil
 }

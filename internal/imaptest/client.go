@@ -2,7 +2,6 @@ package imaptest
 
 import (
 	"crypto/tls"
-	"strings"
 	"testing"
 	"time"
 
@@ -59,27 +58,6 @@ func Append(tb testing.TB, c *imapclient.Client, mailbox string, raw []byte, dat
 		tb.Fatalf("imaptest: APPEND to %s: %v", mailbox, err)
 	}
 	return uint32(data.UID)
-}
-
-// Message is what Fetch reports of one mail.
-type Message struct {
-	UID   uint32
-	Flags []imap.Flag
-	// Date is the internal date (arrival time).
-	Date time.Time
-	// Body is the whole mail, when asked for.
-	Body []byte
-}
-
-// HasFlag reports whether the message carries flag (case-insensitively, as
-// IMAP flags compare).
-func (m Message) HasFlag(flag imap.Flag) bool {
-	for _, f := range m.Flags {
-		if strings.EqualFold(string(f), string(flag)) {
-			return true
-		}
-	}
-	return false
 }
 
 // Fetch examines mailbox (read-only, so that it changes nothing) and

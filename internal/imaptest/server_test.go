@@ -3,7 +3,6 @@ package imaptest
 import (
 	"bytes"
 	"fmt"
-	"net"
 	"testing"
 	"time"
 
@@ -83,67 +82,6 @@ func TestServerLevers(t *testing.T) {
 		}
 		if !msgs[2].HasFlag(imap.FlagFlagged) {
 			t.Errorf("flags lost: %v", msgs[2].Flags)
-		}
-	})
-}
-
-func TestNewOutsideATest(t *testing.T) {
-	tests := []struct {
-		name               string
-		opts               Options
-		wantUser, wantPass string
-	}{
-		{"default credentials", Options{}, DefaultUser, DefaultPassword},
-		{"the caller's credentials", Options{User: "demo", Password: "secret"}, "demo", "secret"},
-		{"implicit TLS", Options{TLS: ImplicitTLS, User: "demo", Password: "secret"}, "demo", "secret"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			s, err := New(tc.opts)
-			if err != nil {
-				t.Fatalf("New: %v", err)
-			}
-			defer s.Close()
-			if s.User != tc.wantUser || s.Password != tc.wantPass {
-				t.Fatalf("credentials %q/%q, want %q/%q", s.User, s.Password, tc.wantUser, tc.wantPass)
-			}
-			date := time.Now().Truncate(time.Second)
-			uid, err := s.Deliver("INBOX", mail(1), date)
-			if err != nil {
-				t.Fatalf("Deliver: %v", err)
-			}
-			mode := tc.opts.TLS
-			if mode == "" {
-				mode = Plain
-			}
-			msgs := Fetch(t, Login(t, s.Addr, s.User, s.Password, mode, s.ClientTLS), "INBOX", true)
-			if len(msgs) != 1 || msgs[0].UID != uid || !bytes.Equal(msgs[0].Body, mail(1)) || !msgs[0].Date.Equal(date) {
-				t.Fatalf("fetched %+v, want UID %d dated %v with the delivered mail", msgs, uid, date)
-			}
-			if _, err := s.Deliver("Nowhere", mail(2), date); err == nil {
-				t.Error("Deliver to a mailbox that does not exist succeeded")
-			}
-		})
-	}
-}
-
-func TestNewErrorsAndClose(t *testing.T) {
-	t.Run("an unknown mode is an error", func(t *testing.T) {
-		if s, err := New(Options{TLS: "ssl"}); err == nil {
-			s.Close()
-			t.Fatal("New accepted mode \"ssl\"")
-		}
-	})
-	t.Run("Close stops the server and may be called twice", func(t *testing.T) {
-		s, err := New(Options{})
-		if err != nil {
-			t.Fatalf("New: %v", err)
-		}
-		s.Close()
-		s.Close()
-		if c, err := net.DialTimeout("tcp", s.Addr, time.Second); err == nil {
-			_ = c.Close()
-			t.Fatal("server still accepts connections after Close")
 		}
 	})
 }
