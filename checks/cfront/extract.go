@@ -3,8 +3,6 @@ package cfront
 import (
 	"slices"
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // scope is where the walker is.
@@ -29,8 +27,6 @@ type extractor struct {
 	u *Unit
 	// declsOnly skips function bodies without initializer lists.
 	declsOnly bool
-	// cur is the tree cursor children() reuses.
-	cur *sitter.TreeCursor
 	// fragFuncs are function bodies recognised in fragments without a
 	// function_definition node; they give InFunc to what lies inside.
 	fragFuncs []span
@@ -56,18 +52,11 @@ func newExtractor(p *prepared) *extractor {
 	return &extractor{p: p, u: &Unit{}}
 }
 
-// close frees the tree cursor.
-func (x *extractor) close() {
-	if x.cur != nil {
-		x.cur.Close()
-	}
-}
+func (x *extractor) line(n *node) int { return x.p.line(int(n.start)) }
 
-func (x *extractor) line(n *sitter.Node) int { return x.p.line(int(n.StartByte())) }
-
-func (x *extractor) endLine(n *sitter.Node) int {
-	e := int(n.EndByte())
-	if e > int(n.StartByte()) {
+func (x *extractor) endLine(n *node) int {
+	e := int(n.end)
+	if e > int(n.start) {
 		e--
 	}
 	return x.p.line(e)
@@ -79,71 +68,40 @@ const maxText = 1024
 
 // keepText is the node's text with annotations, whitespace collapsed; at
 // most maxText bytes of source are taken.
-func (x *extractor) keepText(n *sitter.Node) string {
-	s, e := int(n.StartByte()), int(n.EndByte())
+func (x *extractor) keepText(n *node) string {
+	s, e := int(n.start), int(n.end)
 	if e-s > maxText {
 		return collapse(x.p.keep[s:s+maxText]) + "..."
 	}
 	return collapse(x.p.keep[s:e])
 }
 
-func (x *extractor) text(n *sitter.Node) string {
-	return string(x.p.parse[n.StartByte():n.EndByte()])
+func (x *extractor) text(n *node) string {
+	return string(x.p.parse[n.start:n.end])
 }
 
 func collapse(b []byte) string {
 	return strings.Join(strings.Fields(string(b)), " ")
 }
 
-// children lists n's children with a tree cursor: Node.Child(i) walks
-// from the first child each time, which is quadratic on wide nodes.
-func (x *extractor) children(n *sitter.Node) []*sitter.Node {
-	out, _ := x.childrenFields(n, false)
-	return out
-}
-
-// childrenFields lists n's children and, when withFields, their field
-// names.
-func (x *extractor) childrenFields(n *sitter.Node, withFields bool) ([]*sitter.Node, []string) {
-	if x.cur == nil {
-		x.cur = sitter.NewTreeCursor(n)
-	} else {
-		x.cur.Reset(n)
-	}
-	if !x.cur.GoToFirstChild() {
-		return nil, nil
-	}
-	var nodes []*sitter.Node
-	var fields []string
-	for {
-		nodes = append(nodes, x.cur.CurrentNode())
-		if withFields {
-			fields = append(fields, x.cur.CurrentFieldName())
-		}
-		if !x.cur.GoToNextSibling() {
-			return nodes, fields
-		}
-	}
-}
-
 // declarators lists the children of n in its "declarator" field.
-func (x *extractor) declarators(n *sitter.Node) []*sitter.Node {
-	nodes, fields := x.childrenFields(n, true)
-	var out []*sitter.Node
-	for i, f := range fields {
-		if f == "declarator" {
-			out = append(out, nodes[i])
+func (x *extractor) declarators(n *node) []*node {
+	id := grammar().fieldIDs[fDeclarator]
+	var out []*node
+	for ch := range n.children() {
+		if ch.fieldID == id {
+			out = append(out, ch)
 		}
 	}
 	return out
 }
 
 // walk visits n and its subtree.
-func (x *extractor) walk(n *sitter.Node, sc scope) {
+func (x *extractor) walk(n *node, sc scope) {
 	if n == nil {
 		return
 	}
-	switch n.Type() {
+	switch n.kind {
 	case "function_definition":
 		x.funcDef(n, sc)
 		return
@@ -151,7 +109,7 @@ func (x *extractor) walk(n *sitter.Node, sc scope) {
 		x.declaration(n, sc)
 		return
 	case "struct_specifier":
-		if n.ChildByFieldName("body") != nil {
+		if n.child(fBody) != nil {
 			x.structDef(n, sc)
 			return
 		}
@@ -177,17 +135,17 @@ func (x *extractor) walk(n *sitter.Node, sc scope) {
 		return
 	}
 	sub := sc
-	if t := n.Type(); t != "ERROR" && t != "translation_unit" {
+	if t := n.kind; t != "ERROR" && t != "translation_unit" {
 		// Only ERROR nodes keep their children at file scope.
 		sub.top = false
 	}
-	for _, ch := range x.children(n) {
+	for ch := range n.children() {
 		x.walk(ch, sub)
 	}
 }
 
-func (x *extractor) walkChildren(n *sitter.Node, sc scope) {
-	for _, ch := range x.children(n) {
+func (x *extractor) walkChildren(n *node, sc scope) {
+	for ch := range n.children() {
 		x.walk(ch, sc)
 	}
 }
@@ -199,15 +157,15 @@ const maxPrefix = 512
 // fragmentFunc handles a function_declarator outside any declaration or
 // definition node: in a fragment, the header of a function whose body is
 // cut, or a prototype tree-sitter could not place.
-func (x *extractor) fragmentFunc(f *sitter.Node) {
-	inner := f.ChildByFieldName("declarator")
-	if inner == nil || inner.Type() != "identifier" {
+func (x *extractor) fragmentFunc(f *node) {
+	inner := f.child(fDeclarator)
+	if inner == nil || inner.kind != "identifier" {
 		return
 	}
 	src := x.p.parse
 	// The return type and storage class: back to the previous ; { } or
 	// the start of the fragment. It must be words and stars only.
-	start := int(f.StartByte())
+	start := int(f.start)
 	limit := max(0, start-maxPrefix)
 	for start > limit && !strings.ContainsRune(";{}", rune(src[start-1])) {
 		start--
@@ -215,12 +173,12 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 	if start == limit && limit > 0 {
 		// No delimiter near: take the declarator's line, or the line
 		// before when it starts the line (`static int\nfoo(...)`).
-		start = x.p.lineStart[x.p.line(int(f.StartByte()))-1]
-		if strings.TrimSpace(string(src[start:f.StartByte()])) == "" && start > 0 {
+		start = x.p.lineStart[x.p.line(int(f.start))-1]
+		if strings.TrimSpace(string(src[start:f.start])) == "" && start > 0 {
 			start = x.p.lineStart[x.p.line(start-1)-1]
 		}
 	}
-	prefixText := string(x.p.keep[start:f.StartByte()])
+	prefixText := string(x.p.keep[start:f.start])
 	words := tokenizeType(prefixText)
 	named := 0
 	for _, w := range words {
@@ -237,7 +195,7 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 	if named == 0 {
 		return
 	}
-	end := int(f.EndByte())
+	end := int(f.end)
 	next := skipSpace(src, end)
 	if next < len(src) && !strings.ContainsRune(";{,", rune(src[next])) {
 		return
@@ -250,7 +208,7 @@ func (x *extractor) fragmentFunc(f *sitter.Node) {
 		}
 	}
 	ft := FuncType{Ret: newType(joinType(out))}
-	x.params(f.ChildByFieldName("parameters"), &ft)
+	x.params(f.child(fParameters), &ft)
 	fn := Func{Name: x.text(inner), Type: ft, Static: static, Line: x.line(inner), EndLine: x.endLine(f)}
 	if next < len(src) && src[next] == '{' {
 		fn.Definition = true

@@ -2,21 +2,19 @@ package cfront
 
 import (
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // declInfo is what a declarator declares.
 type declInfo struct {
 	name     string
-	nameNode *sitter.Node
+	nameNode *node
 	typ      Type
 	// fn is the function type of a function or a function pointer.
 	fn *FuncType
 	// isFunc is true for a function (not a pointer to one).
 	isFunc bool
 	// fnDecl is the function_declarator of a function.
-	fnDecl *sitter.Node
+	fnDecl *node
 }
 
 var storageWords = map[string]bool{
@@ -27,21 +25,21 @@ var storageWords = map[string]bool{
 // specifiers returns the type prefix of a declaration-like node (the text
 // from its start to its first declarator, storage classes removed, struct
 // bodies shortened to the tag) and whether it said "static".
-func (x *extractor) specifiers(n *sitter.Node, firstDecl *sitter.Node) (string, bool) {
-	start := int(n.StartByte())
-	end := int(n.EndByte())
+func (x *extractor) specifiers(n *node, firstDecl *node) (string, bool) {
+	start := int(n.start)
+	end := int(n.end)
 	if firstDecl != nil {
-		end = int(firstDecl.StartByte())
+		end = int(firstDecl.start)
 	}
-	typ := n.ChildByFieldName("type")
+	typ := n.child(fType)
 	var text string
-	if typ != nil && typ.ChildByFieldName("body") != nil && int(typ.StartByte()) >= start && int(typ.EndByte()) <= end {
-		tag := typ.Type()
+	if typ != nil && typ.child(fBody) != nil && int(typ.start) >= start && int(typ.end) <= end {
+		tag := typ.kind
 		tag = strings.TrimSuffix(tag, "_specifier")
-		if nm := typ.ChildByFieldName("name"); nm != nil {
+		if nm := typ.child(fName); nm != nil {
 			tag += " " + x.text(nm)
 		}
-		text = string(x.p.keep[start:typ.StartByte()]) + " " + tag + " " + string(x.p.keep[typ.EndByte():end])
+		text = string(x.p.keep[start:typ.start]) + " " + tag + " " + string(x.p.keep[typ.end:end])
 	} else {
 		text = string(x.p.keep[start:end])
 	}
@@ -59,18 +57,18 @@ func (x *extractor) specifiers(n *sitter.Node, firstDecl *sitter.Node) (string, 
 }
 
 // unwrapName follows the declarator field down to the declared identifier.
-func unwrapName(d *sitter.Node) *sitter.Node {
+func unwrapName(d *node) *node {
 	for d != nil {
-		switch d.Type() {
+		switch d.kind {
 		case "identifier", "field_identifier", "type_identifier", "primitive_type":
 			return d
 		case "parenthesized_declarator", "attributed_declarator":
-			if d.NamedChildCount() == 0 {
+			if d.namedCount == 0 {
 				return nil
 			}
-			d = d.NamedChild(0)
+			d = d.firstNamed
 		default:
-			next := d.ChildByFieldName("declarator")
+			next := d.child(fDeclarator)
 			if next == nil {
 				return nil
 			}
@@ -81,18 +79,18 @@ func unwrapName(d *sitter.Node) *sitter.Node {
 }
 
 // outerFuncDecl is the outermost function_declarator of a declarator chain.
-func outerFuncDecl(d *sitter.Node) *sitter.Node {
+func outerFuncDecl(d *node) *node {
 	for d != nil {
-		switch d.Type() {
+		switch d.kind {
 		case "function_declarator", "abstract_function_declarator":
 			return d
 		case "parenthesized_declarator", "attributed_declarator", "abstract_parenthesized_declarator":
-			if d.NamedChildCount() == 0 {
+			if d.namedCount == 0 {
 				return nil
 			}
-			d = d.NamedChild(0)
+			d = d.firstNamed
 		default:
-			d = d.ChildByFieldName("declarator")
+			d = d.child(fDeclarator)
 		}
 	}
 	return nil
@@ -100,7 +98,7 @@ func outerFuncDecl(d *sitter.Node) *sitter.Node {
 
 // declarator analyses one declarator d (not an init_declarator) given the
 // type prefix of its declaration.
-func (x *extractor) declarator(prefix string, d *sitter.Node) declInfo {
+func (x *extractor) declarator(prefix string, d *node) declInfo {
 	var di declInfo
 	di.nameNode = unwrapName(d)
 	if di.nameNode != nil {
@@ -111,19 +109,19 @@ func (x *extractor) declarator(prefix string, d *sitter.Node) declInfo {
 		// Plain, pointer or array declarator: its text without the name.
 		var text string
 		if di.nameNode != nil {
-			text = string(x.p.keep[d.StartByte():di.nameNode.StartByte()]) + " " +
-				string(x.p.keep[di.nameNode.EndByte():d.EndByte()])
+			text = string(x.p.keep[d.start:di.nameNode.start]) + " " +
+				string(x.p.keep[di.nameNode.end:d.end])
 		} else {
-			text = string(x.p.keep[d.StartByte():d.EndByte()])
+			text = string(x.p.keep[d.start:d.end])
 		}
 		di.typ = newType(prefix + " " + text)
 		return di
 	}
-	ft := FuncType{Ret: newType(prefix + " " + string(x.p.keep[d.StartByte():f.StartByte()]))}
-	x.params(f.ChildByFieldName("parameters"), &ft)
+	ft := FuncType{Ret: newType(prefix + " " + string(x.p.keep[d.start:f.start]))}
+	x.params(f.child(fParameters), &ft)
 	di.fn = &ft
-	inner := f.ChildByFieldName("declarator")
-	if inner != nil && (inner.Type() == "identifier" || inner.Type() == "field_identifier") {
+	inner := f.child(fDeclarator)
+	if inner != nil && (inner.kind == "identifier" || inner.kind == "field_identifier") {
 		di.isFunc = true
 		di.fnDecl = f
 		return di
@@ -133,19 +131,19 @@ func (x *extractor) declarator(prefix string, d *sitter.Node) declInfo {
 }
 
 // params fills ft's parameters from a parameter_list.
-func (x *extractor) params(list *sitter.Node, ft *FuncType) {
+func (x *extractor) params(list *node, ft *FuncType) {
 	if list == nil {
 		return
 	}
-	for _, ch := range x.children(list) {
-		switch ch.Type() {
+	for ch := range list.children() {
+		switch ch.kind {
 		case "variadic_parameter", "...":
 			ft.Variadic = true
 		case "parameter_declaration":
-			d := ch.ChildByFieldName("declarator")
+			d := ch.child(fDeclarator)
 			prefix, _ := x.specifiers(ch, d)
 			if d == nil {
-				if prefix == "void" && len(x.children(list)) <= 3 {
+				if prefix == "void" && list.childCount() <= 3 {
 					continue // (void)
 				}
 				ft.Params = append(ft.Params, Param{Type: newType(prefix), Line: x.line(ch)})
@@ -166,9 +164,9 @@ func (x *extractor) params(list *sitter.Node, ft *FuncType) {
 }
 
 // funcDef handles a function_definition.
-func (x *extractor) funcDef(n *sitter.Node, sc scope) {
-	d := n.ChildByFieldName("declarator")
-	body := n.ChildByFieldName("body")
+func (x *extractor) funcDef(n *node, sc scope) {
+	d := n.child(fDeclarator)
+	body := n.child(fBody)
 	if d == nil {
 		x.walkChildren(n, sc)
 		return
@@ -187,7 +185,7 @@ func (x *extractor) funcDef(n *sitter.Node, sc scope) {
 	}
 	x.u.Funcs = append(x.u.Funcs, fn)
 	x.paramDecls(fn)
-	if x.declsOnly && body != nil && !hasInitList(x.p.parse[body.StartByte():body.EndByte()]) {
+	if x.declsOnly && body != nil && !hasInitList(x.p.parse[body.start:body.end]) {
 		return
 	}
 	x.walk(body, scope{fn: di.name, body: true})
@@ -240,12 +238,12 @@ func (x *extractor) paramDecls(fn Func) {
 }
 
 // declaration handles a declaration: prototypes, variables, initializers.
-func (x *extractor) declaration(n *sitter.Node, sc scope) {
+func (x *extractor) declaration(n *node, sc scope) {
 	decls := x.declarators(n)
-	if typ := n.ChildByFieldName("type"); typ != nil && typ.ChildByFieldName("body") != nil {
+	if typ := n.child(fType); typ != nil && typ.child(fBody) != nil {
 		x.walk(typ, sc)
 	}
-	var first *sitter.Node
+	var first *node
 	if len(decls) > 0 {
 		first = decls[0]
 	}
@@ -253,24 +251,24 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 	if strings.ContainsAny(prefix, ",;={}") {
 		// tree-sitter's error recovery made a declaration of broken code,
 		// such as the argument tail `a, b);` of a call cut by the hunk.
-		for _, ch := range x.children(n) {
-			if ch.IsNamed() {
+		for ch := range n.children() {
+			if ch.named {
 				x.walk(ch, sc)
 			}
 		}
 		return
 	}
 	isTypedef := false
-	for _, ch := range x.children(n) {
-		if ch.Type() == "type_definition" || (ch.Type() == "storage_class_specifier" && x.text(ch) == "typedef") {
+	for ch := range n.children() {
+		if ch.kind == "type_definition" || (ch.kind == "storage_class_specifier" && x.text(ch) == "typedef") {
 			isTypedef = true
 		}
 	}
 	for _, d := range decls {
-		var value *sitter.Node
-		if d.Type() == "init_declarator" {
-			value = d.ChildByFieldName("value")
-			d = d.ChildByFieldName("declarator")
+		var value *node
+		if d.kind == "init_declarator" {
+			value = d.child(fValue)
+			d = d.child(fDeclarator)
 			if d == nil {
 				x.walk(value, sc)
 				continue
@@ -297,7 +295,7 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 		switch {
 		case sc.body:
 			kind = DeclLocal
-		case x.p.lineColumn(int(n.StartByte())) > 0:
+		case x.p.lineColumn(int(n.start)) > 0:
 			// Indented code at file scope is the inside of a function or
 			// struct whose header is outside the fragment.
 			kind = DeclLocal
@@ -306,15 +304,15 @@ func (x *extractor) declaration(n *sitter.Node, sc scope) {
 		x.u.Decls = append(x.u.Decls, decl)
 		idx := len(x.u.Decls) - 1
 		if kind == DeclLocal && sc.fn == "" {
-			x.declOff = append(x.declOff, idx, int(n.StartByte()))
+			x.declOff = append(x.declOff, idx, int(n.start))
 		}
 		if kind == DeclLocal && !sc.body && di.fn != nil && value == nil {
 			x.members = append(x.members, pendingMember{
 				m:   Member{Name: di.name, Type: di.typ, Func: di.fn, Line: decl.Line},
-				off: int(n.StartByte()), endLine: x.endLine(n), decl: idx,
+				off: int(n.start), endLine: x.endLine(n), decl: idx,
 			})
 		}
-		if value != nil && value.Type() == "initializer_list" {
+		if value != nil && value.kind == "initializer_list" {
 			x.initDecl(prefix, d, di, value, sc)
 			continue
 		}
@@ -344,8 +342,8 @@ func macroInType(prefix string) bool {
 
 // plausibleProto rejects what tree-sitter takes for a prototype in broken
 // code, such as a macro call `FOO(a, b);` without a return type.
-func (x *extractor) plausibleProto(n *sitter.Node) bool {
-	typ := n.ChildByFieldName("type")
+func (x *extractor) plausibleProto(n *node) bool {
+	typ := n.child(fType)
 	if typ == nil {
 		return false
 	}

@@ -1,86 +1,84 @@
 package cfront
 
-import (
-	sitter "github.com/smacker/go-tree-sitter"
-)
+import ()
 
 // call handles a call_expression.
-func (x *extractor) call(n *sitter.Node, sc scope) {
-	fn := n.ChildByFieldName("function")
+func (x *extractor) call(n *node, sc scope) {
+	fn := n.child(fFunction)
 	if fn == nil {
 		return
 	}
 	c := Call{Func: x.keepText(fn), Line: x.line(n), InFunc: sc.fn}
-	if args := n.ChildByFieldName("arguments"); args != nil {
-		for _, a := range x.children(args) {
-			if a.IsNamed() && a.Type() != "comment" {
+	if args := n.child(fArguments); args != nil {
+		for a := range args.children() {
+			if a.named && a.kind != "comment" {
 				c.Args = append(c.Args, x.expr(a))
 			}
 		}
 	}
 	x.u.Calls = append(x.u.Calls, c)
 	if sc.fn == "" {
-		x.callOff = append(x.callOff, len(x.u.Calls)-1, int(n.StartByte()))
+		x.callOff = append(x.callOff, len(x.u.Calls)-1, int(n.start))
 	}
 }
 
 // castType is the type of a cast, taken between its parentheses so that
 // annotations written before the base type are kept.
-func (x *extractor) castType(n *sitter.Node) Type {
-	t := n.ChildByFieldName("type")
+func (x *extractor) castType(n *node) Type {
+	t := n.child(fType)
 	if t == nil {
 		return Type{}
 	}
-	start, end := int(t.StartByte()), int(t.EndByte())
-	for start > int(n.StartByte()) && x.p.parse[start-1] != '(' {
+	start, end := int(t.start), int(t.end)
+	for start > int(n.start) && x.p.parse[start-1] != '(' {
 		start--
 	}
-	for end < int(n.EndByte()) && x.p.parse[end] != ')' {
+	for end < int(n.end) && x.p.parse[end] != ')' {
 		end++
 	}
 	return newType(string(x.p.keep[start:end]))
 }
 
 // cast handles a cast_expression.
-func (x *extractor) cast(n *sitter.Node, sc scope) {
-	v := n.ChildByFieldName("value")
+func (x *extractor) cast(n *node, sc scope) {
+	v := n.child(fValue)
 	if v == nil {
 		return
 	}
 	x.u.Casts = append(x.u.Casts, Cast{To: x.castType(n), Expr: x.expr(v), Line: x.line(n), InFunc: sc.fn})
 	if sc.fn == "" {
-		x.castOff = append(x.castOff, len(x.u.Casts)-1, int(n.StartByte()))
+		x.castOff = append(x.castOff, len(x.u.Casts)-1, int(n.start))
 	}
 }
 
 // expr describes an expression node.
-func (x *extractor) expr(n *sitter.Node) Expr {
+func (x *extractor) expr(n *node) Expr {
 	e := Expr{Text: x.keepText(n)}
 	cur := n
-	for cur != nil && cur.Type() == "parenthesized_expression" && cur.NamedChildCount() == 1 {
-		cur = cur.NamedChild(0)
+	for cur != nil && cur.kind == "parenthesized_expression" && cur.namedCount == 1 {
+		cur = cur.firstNamed
 	}
-	if cur != nil && cur.Type() == "cast_expression" {
+	if cur != nil && cur.kind == "cast_expression" {
 		t := x.castType(cur)
 		e.Cast = &t
 	}
 	for cur != nil {
-		switch cur.Type() {
+		switch cur.kind {
 		case "identifier":
 			e.Ident = x.text(cur)
 			return e
 		case "parenthesized_expression":
-			if cur.NamedChildCount() != 1 {
+			if cur.namedCount != 1 {
 				return e
 			}
-			cur = cur.NamedChild(0)
+			cur = cur.firstNamed
 		case "cast_expression":
-			cur = cur.ChildByFieldName("value")
+			cur = cur.child(fValue)
 		case "pointer_expression":
-			if op := cur.ChildByFieldName("operator"); op == nil || x.text(op) != "&" {
+			if op := cur.child(fOperator); op == nil || x.text(op) != "&" {
 				return e
 			}
-			cur = cur.ChildByFieldName("argument")
+			cur = cur.child(fArgument)
 		default:
 			return e
 		}

@@ -2,8 +2,6 @@ package cfront
 
 import (
 	"strings"
-
-	sitter "github.com/smacker/go-tree-sitter"
 )
 
 // structTag returns the struct tag named in a type prefix
@@ -24,59 +22,59 @@ func (t Type) StructTag() string { return structTag(t.Text) }
 
 // initDecl extracts the initializer of a declared struct variable (or of
 // each element of an array of structs).
-func (x *extractor) initDecl(prefix string, d *sitter.Node, di declInfo, list *sitter.Node, sc scope) {
+func (x *extractor) initDecl(prefix string, d *node, di declInfo, list *node, sc scope) {
 	tag := structTag(prefix)
 	if strings.Contains(di.typ.Text, "[") {
 		// An array of structs: one Init per element list.
-		for _, el := range x.children(list) {
+		for el := range list.children() {
 			v := el
-			if el.Type() == "initializer_pair" {
+			if el.kind == "initializer_pair" {
 				v = pairValue(el)
 			}
-			if v != nil && v.Type() == "initializer_list" {
-				if v.NamedChildCount() > 0 { // not the `{ }` terminator
+			if v != nil && v.kind == "initializer_list" {
+				if v.namedCount > 0 { // not the `{ }` terminator
 					x.initList(tag, di.name, v, sc)
 				}
 			} else if v != nil {
 				x.walk(v, sc)
 			}
 		}
-		x.inits = append(x.inits, span{start: int(list.StartByte()), end: int(list.EndByte())})
+		x.inits = append(x.inits, span{start: int(list.start), end: int(list.end)})
 		return
 	}
 	x.initList(tag, di.name, list, sc)
 }
 
 // initList records one Init for the list and walks the field values.
-func (x *extractor) initList(tag, v string, list *sitter.Node, sc scope) {
+func (x *extractor) initList(tag, v string, list *node, sc scope) {
 	in := Init{Struct: tag, Var: v, Line: x.line(list)}
 	x.fields(&in, "", list, sc)
-	x.inits = append(x.inits, span{start: int(list.StartByte()), end: int(list.EndByte())})
+	x.inits = append(x.inits, span{start: int(list.start), end: int(list.end)})
 	x.u.Inits = append(x.u.Inits, in)
 }
 
-func pairValue(pair *sitter.Node) *sitter.Node {
-	if v := pair.ChildByFieldName("value"); v != nil {
+func pairValue(pair *node) *node {
+	if v := pair.child(fValue); v != nil {
 		return v
 	}
-	if c := int(pair.NamedChildCount()); c > 0 {
-		return pair.NamedChild(c - 1)
+	if c := int(pair.namedCount); c > 0 {
+		return pair.lastNamed
 	}
 	return nil
 }
 
 // fields collects the designated fields of list into in, prefixing nested
 // designators with prefix.
-func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope) {
-	for _, el := range x.children(list) {
-		switch el.Type() {
+func (x *extractor) fields(in *Init, prefix string, list *node, sc scope) {
+	for el := range list.children() {
+		switch el.kind {
 		case "initializer_pair":
 			var path []string
-			for _, ch := range x.children(el) {
-				switch ch.Type() {
+			for ch := range el.children() {
+				switch ch.kind {
 				case "field_designator":
-					if ch.NamedChildCount() > 0 {
-						path = append(path, x.text(ch.NamedChild(0)))
+					if ch.namedCount > 0 {
+						path = append(path, x.text(ch.firstNamed))
 					} else {
 						path = append(path, strings.TrimPrefix(strings.TrimSpace(x.text(ch)), "."))
 					}
@@ -84,7 +82,7 @@ func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope)
 					// GNU old-style `member: value`.
 					path = append(path, x.text(ch))
 				case "subscript_designator", "subscript_range_designator":
-					path = append(path, collapse(x.p.parse[ch.StartByte():ch.EndByte()]))
+					path = append(path, collapse(x.p.parse[ch.start:ch.end]))
 				}
 			}
 			v := pairValue(el)
@@ -93,7 +91,7 @@ func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope)
 			}
 			name := prefix + strings.Join(path, ".")
 			name = strings.ReplaceAll(name, ".[", "[")
-			if v.Type() == "initializer_list" {
+			if v.kind == "initializer_list" {
 				x.fields(in, name+".", v, sc)
 				continue
 			}
@@ -105,7 +103,7 @@ func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope)
 			// unnamed member; keep them unprefixed.
 			x.fields(in, prefix, el, sc)
 		default:
-			if el.IsNamed() {
+			if el.named {
 				x.walk(el, sc)
 			}
 		}
@@ -115,16 +113,16 @@ func (x *extractor) fields(in *Init, prefix string, list *sitter.Node, sc scope)
 // looseInit handles an initializer list not under a declaration: a compound
 // literal, or in a fragment, the inside of an initializer whose header is
 // outside the hunk.
-func (x *extractor) looseInit(n *sitter.Node, sc scope) {
+func (x *extractor) looseInit(n *node, sc scope) {
 	tag := ""
-	if p := n.Parent(); p != nil && p.Type() == "compound_literal_expression" {
-		if t := p.ChildByFieldName("type"); t != nil {
+	if p := n.parent; p != nil && p.kind == "compound_literal_expression" {
+		if t := p.child(fType); t != nil {
 			tag = structTag(x.keepText(t))
 		}
 	}
 	in := Init{Struct: tag, Line: x.line(n)}
 	x.fields(&in, "", n, sc)
-	x.inits = append(x.inits, span{start: int(n.StartByte()), end: int(n.EndByte())})
+	x.inits = append(x.inits, span{start: int(n.start), end: int(n.end)})
 	if len(in.Fields) > 0 {
 		x.u.Inits = append(x.u.Inits, in)
 	}

@@ -1,45 +1,43 @@
 package cfront
 
-import (
-	sitter "github.com/smacker/go-tree-sitter"
-)
+import ()
 
 // structDef handles a struct (or union) specifier with a body.
-func (x *extractor) structDef(n *sitter.Node, sc scope) {
-	body := n.ChildByFieldName("body")
-	name := n.ChildByFieldName("name")
+func (x *extractor) structDef(n *node, sc scope) {
+	body := n.child(fBody)
+	name := n.child(fName)
 	st := Struct{Line: x.line(n), EndLine: x.endLine(n)}
 	if name != nil {
 		st.Name = x.text(name)
 	}
 	x.structMembers(&st, body, sc)
-	if n.Type() == "struct_specifier" && st.Name != "" {
+	if n.kind == "struct_specifier" && st.Name != "" {
 		x.u.Structs = append(x.u.Structs, st)
 	}
 }
 
 // structMembers adds the members of a field_declaration_list to st, flattening
 // anonymous structs and unions.
-func (x *extractor) structMembers(st *Struct, body *sitter.Node, sc scope) {
-	for _, fd := range x.children(body) {
-		if fd.Type() != "field_declaration" {
-			if fd.IsNamed() && fd.Type() != "comment" {
+func (x *extractor) structMembers(st *Struct, body *node, sc scope) {
+	for fd := range body.children() {
+		if fd.kind != "field_declaration" {
+			if fd.named && fd.kind != "comment" {
 				x.walk(fd, sc)
 			}
 			continue
 		}
 		decls := x.declarators(fd)
-		typ := fd.ChildByFieldName("type")
-		if typ != nil && typ.ChildByFieldName("body") != nil {
+		typ := fd.child(fType)
+		if typ != nil && typ.child(fBody) != nil {
 			if len(decls) == 0 {
-				x.structMembers(st, typ.ChildByFieldName("body"), sc)
+				x.structMembers(st, typ.child(fBody), sc)
 				continue
 			}
-			if typ.Type() == "struct_specifier" && typ.ChildByFieldName("name") != nil {
+			if typ.kind == "struct_specifier" && typ.child(fName) != nil {
 				x.structDef(typ, sc)
 			}
 		}
-		var first *sitter.Node
+		var first *node
 		if len(decls) > 0 {
 			first = decls[0]
 		}

@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"time"
-
-	sitter "github.com/smacker/go-tree-sitter"
-	"github.com/smacker/go-tree-sitter/c"
 )
 
 // MaxSource is the largest source Parse accepts (the largest C file of
@@ -30,10 +27,11 @@ var ErrTooLarge = errors.New("C source too large")
 // errInternal marks a bug of the extractor caught by Parse.
 var errInternal = errors.New("internal error")
 
-// Parser parses C sources. It holds a tree-sitter parser and is not safe
-// for concurrent use: use one Parser per goroutine.
+// Parser parses C sources. It holds a tree-sitter parser, created on its
+// first parse, and is not safe for concurrent use: use one Parser per
+// goroutine.
 type Parser struct {
-	ts *sitter.Parser
+	ts tsParser
 	// DeclarationsOnly skips the inside of function bodies, except bodies
 	// that hold an initializer list: the Unit then has no Calls, Casts or
 	// locals. The tree index needs only signatures, structs and
@@ -42,14 +40,10 @@ type Parser struct {
 }
 
 // NewParser returns a Parser for C. Close it when done.
-func NewParser() *Parser {
-	ts := sitter.NewParser()
-	ts.SetLanguage(c.GetLanguage())
-	return &Parser{ts: ts}
-}
+func NewParser() *Parser { return &Parser{} }
 
 // Close frees the tree-sitter parser.
-func (p *Parser) Close() { p.ts.Close() }
+func (p *Parser) Close() { p.ts.close() }
 
 // Parse parses C source: a whole file or a fragment (a hunk's pre- or
 // post-image). It never panics, tolerates syntax errors and gives up after
@@ -163,22 +157,16 @@ func (p *Parser) parsePrepared(src []byte, pre *prepared) (u *Unit, err error) {
 			u, err = nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
 		}
 	}()
-	// The parser's own timeout bounds the time, not a cancellable context:
-	// go-tree-sitter's context watcher can set the cancellation flag after
-	// a parse completed, which then cancels the parser's next parse.
+	// The parser's own timeout bounds the time, not a cancellable context,
+	// which would cost a goroutine per parse.
 	limit := ParseTimeout + time.Duration(int64(ParseTimeoutPerMiB)*int64(len(src))>>20)
-	p.ts.SetOperationLimit(int(limit.Microseconds())) // a timeout in µs, despite its name
-	tree, err := p.ts.ParseCtx(context.Background(), nil, pre.parse)
+	root, err := p.ts.parse(pre.parse, limit.Microseconds())
 	if err != nil {
-		// A halted parse would be resumed by the next call: start afresh.
-		p.ts.Reset()
 		return nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
 	}
-	defer tree.Close()
 	x := newExtractor(pre)
-	defer x.close()
 	x.declsOnly = p.DeclarationsOnly
-	x.walk(tree.RootNode(), scope{top: true})
+	x.walk(root, scope{top: true})
 	x.finish()
 	return x.u, nil
 }
