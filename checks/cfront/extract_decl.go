@@ -63,10 +63,10 @@ func unwrapName(d *node) *node {
 		case "identifier", "field_identifier", "type_identifier", "primitive_type":
 			return d
 		case "parenthesized_declarator", "attributed_declarator":
-			if d.namedCount == 0 {
+			if d.namedCount() == 0 {
 				return nil
 			}
-			d = d.firstNamed
+			d = d.firstNamed()
 		default:
 			next := d.child(fDeclarator)
 			if next == nil {
@@ -85,10 +85,10 @@ func outerFuncDecl(d *node) *node {
 		case "function_declarator", "abstract_function_declarator":
 			return d
 		case "parenthesized_declarator", "attributed_declarator", "abstract_parenthesized_declarator":
-			if d.namedCount == 0 {
+			if d.namedCount() == 0 {
 				return nil
 			}
-			d = d.firstNamed
+			d = d.firstNamed()
 		default:
 			d = d.child(fDeclarator)
 		}

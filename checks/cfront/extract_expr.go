@@ -55,8 +55,8 @@ func (x *extractor) cast(n *node, sc scope) {
 func (x *extractor) expr(n *node) Expr {
 	e := Expr{Text: x.keepText(n)}
 	cur := n
-	for cur != nil && cur.kind == "parenthesized_expression" && cur.namedCount == 1 {
-		cur = cur.firstNamed
+	for cur != nil && cur.kind == "parenthesized_expression" && cur.namedCount() == 1 {
+		cur = cur.firstNamed()
 	}
 	if cur != nil && cur.kind == "cast_expression" {
 		t := x.castType(cur)
@@ -68,10 +68,10 @@ func (x *extractor) expr(n *node) Expr {
 			e.Ident = x.text(cur)
 			return e
 		case "parenthesized_expression":
-			if cur.namedCount != 1 {
+			if cur.namedCount() != 1 {
 				return e
 			}
-			cur = cur.firstNamed
+			cur = cur.firstNamed()
 		case "cast_expression":
 			cur = cur.child(fValue)
 		case "pointer_expression":

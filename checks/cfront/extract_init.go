@@ -32,7 +32,7 @@ func (x *extractor) initDecl(prefix string, d *node, di declInfo, list *node, sc
 				v = pairValue(el)
 			}
 			if v != nil && v.kind == "initializer_list" {
-				if v.namedCount > 0 { // not the `{ }` terminator
+				if v.namedCount() > 0 { // not the `{ }` terminator
 					x.initList(tag, di.name, v, sc)
 				}
 			} else if v != nil {
@@ -57,8 +57,8 @@ func pairValue(pair *node) *node {
 	if v := pair.child(fValue); v != nil {
 		return v
 	}
-	if c := int(pair.namedCount); c > 0 {
-		return pair.lastNamed
+	if c := int(pair.namedCount()); c > 0 {
+		return pair.lastNamed()
 	}
 	return nil
 }
@@ -73,8 +73,8 @@ func (x *extractor) fields(in *Init, prefix string, list *node, sc scope) {
 			for ch := range el.children() {
 				switch ch.kind {
 				case "field_designator":
-					if ch.namedCount > 0 {
-						path = append(path, x.text(ch.firstNamed))
+					if ch.namedCount() > 0 {
+						path = append(path, x.text(ch.firstNamed()))
 					} else {
 						path = append(path, strings.TrimPrefix(strings.TrimSpace(x.text(ch)), "."))
 					}

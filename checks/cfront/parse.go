@@ -164,6 +164,7 @@ func (p *Parser) parsePrepared(src []byte, pre *prepared) (u *Unit, err error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse C (%d bytes): %w", len(src), err)
 	}
+	defer p.ts.release()
 	x := newExtractor(pre)
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(root, scope{top: true})

@@ -43,25 +43,22 @@ const char *ts_language_symbol_name(const TSLanguage *self, TSSymbol symbol);
 TSFieldId ts_language_field_id_for_name(const TSLanguage *self, const char *name, uint32_t name_length);
 const TSLanguage *tree_sitter_c(void);
 
-// PB_FIELDS is len(fieldNames) on the Go side.
-#define PB_FIELDS 10
-
 // pb_node is one node of a flattened tree, in preorder; links are indices
-// into the array, -1 for none. by[j] is ts_node_child_by_field_id for
-// the j-th field; first_named and last_named are the first and last
-// ts_node_named_child.
+// into the array, -1 for none; field is the field id the tree cursor
+// gives the node.
 typedef struct {
 	uint32_t start, end;
-	int32_t parent, next, first, first_named, last_named, by[PB_FIELDS];
-	uint32_t named_count;
+	int32_t parent, next, first;
 	TSSymbol sym;
 	TSFieldId field;
 	uint8_t named;
 } pb_node;
 
-// pb_tree holds the flattened tree of the last parse, reused by the next.
+// pb_tree holds the tree of the last parse and its flattened nodes,
+// reused by the next parse.
 typedef struct {
 	TSParser *parser;
+	TSTree *tree;
 	pb_node *nodes;
 	TSNode *ts;
 	int32_t *last;
@@ -76,7 +73,14 @@ static pb_tree *pb_new(void) {
 	return t;
 }
 
+// pb_release frees the tree of the last parse.
+static void pb_release(pb_tree *t) {
+	if (t->tree != NULL) ts_tree_delete(t->tree);
+	t->tree = NULL;
+}
+
 static void pb_free(pb_tree *t) {
+	pb_release(t);
 	ts_parser_delete(t->parser);
 	free(t->nodes);
 	free(t->ts);
@@ -103,8 +107,7 @@ static int32_t pb_push(pb_tree *t, TSNode n, int32_t parent, TSFieldId field) {
 	p->start = ts_node_start_byte(n);
 	p->end = ts_node_end_byte(n);
 	p->parent = parent;
-	p->next = p->first = p->first_named = p->last_named = -1;
-	p->named_count = 0;
+	p->next = p->first = -1;
 	p->sym = ts_node_symbol(n);
 	p->field = field;
 	p->named = ts_node_is_named(n);
@@ -123,7 +126,7 @@ static bool pb_same(TSNode a, TSNode b) {
 }
 
 // pb_find is the index of node c among i's descendants (its children
-// first), -1 when c is null.
+// first), -1 when c is null, -2 when it is not found.
 static int32_t pb_find(pb_tree *t, int32_t i, TSNode c) {
 	if (c.id == NULL) return -1;
 	for (int32_t k = t->nodes[i].first; k >= 0; k = t->nodes[k].next) {
@@ -135,18 +138,36 @@ static int32_t pb_find(pb_tree *t, int32_t i, TSNode c) {
 	return -2;
 }
 
-// pb_parse parses src and flattens its tree into t->nodes. It returns the
-// number of nodes, -1 when the parse was halted by the timeout and -2
-// when memory ran out.
-static long pb_parse(pb_tree *t, const char *src, uint32_t len, uint64_t timeout, const TSFieldId *fields) {
+// pb_child is ts_node_child_by_field_id of node i, as an index.
+static int32_t pb_child(pb_tree *t, int32_t i, TSFieldId field) {
+	return pb_find(t, i, ts_node_child_by_field_id(t->ts[i], field));
+}
+
+// pb_named gives ts_node_named_child_count of node i and its first and
+// last ts_node_named_child, as indices.
+static void pb_named(pb_tree *t, int32_t i, uint32_t *count, int32_t *first, int32_t *last) {
+	*count = ts_node_named_child_count(t->ts[i]);
+	*first = *last = -1;
+	if (*count > 0) {
+		*first = pb_find(t, i, ts_node_named_child(t->ts[i], 0));
+		*last = pb_find(t, i, ts_node_named_child(t->ts[i], *count - 1));
+	}
+}
+
+// pb_parse parses src and flattens its tree into t->nodes with one tree
+// cursor walk; the tree stays until pb_release. It returns the number of
+// nodes, -1 when the parse was halted by the timeout and -2 when memory
+// ran out.
+static long pb_parse(pb_tree *t, const char *src, uint32_t len, uint64_t timeout) {
+	pb_release(t);
 	ts_parser_set_timeout_micros(t->parser, timeout);
-	TSTree *tree = ts_parser_parse_string(t->parser, NULL, src, len);
-	if (tree == NULL) {
+	t->tree = ts_parser_parse_string(t->parser, NULL, src, len);
+	if (t->tree == NULL) {
 		ts_parser_reset(t->parser);
 		return -1;
 	}
 	t->len = 0;
-	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(tree));
+	TSTreeCursor c = ts_tree_cursor_new(ts_tree_root_node(t->tree));
 	int32_t cur = pb_push(t, ts_tree_cursor_current_node(&c), -1, 0);
 	while (cur >= 0) {
 		if (ts_tree_cursor_goto_first_child(&c)) {
@@ -165,22 +186,11 @@ static long pb_parse(pb_tree *t, const char *src, uint32_t len, uint64_t timeout
 		}
 	}
 	ts_tree_cursor_delete(&c);
-	long n = cur == -3 ? (long)t->len : -2;
-	for (long i = 0; i < n; i++) {
-		pb_node *p = &t->nodes[i];
-		for (int j = 0; j < PB_FIELDS; j++) p->by[j] = -1;
-		if (p->first < 0) continue;
-		for (int j = 0; j < PB_FIELDS; j++) {
-			p->by[j] = pb_find(t, (int32_t)i, ts_node_child_by_field_id(t->ts[i], fields[j]));
-		}
-		p->named_count = ts_node_named_child_count(t->ts[i]);
-		if (p->named_count > 0) {
-			p->first_named = pb_find(t, (int32_t)i, ts_node_named_child(t->ts[i], 0));
-			p->last_named = pb_find(t, (int32_t)i, ts_node_named_child(t->ts[i], p->named_count - 1));
-		}
+	if (cur != -3) {
+		pb_release(t);
+		return -2;
 	}
-	ts_tree_delete(tree);
-	return n;
+	return (long)t->len;
 }
 
 static TSFieldId pb_field_id(const char *name, uint32_t len) {
@@ -226,10 +236,6 @@ const (
 // fieldNames are the grammar's names of the fields, indexed by field.
 var fieldNames = [numFields]string{"argument", "arguments", "body", "declarator", "function", "name", "operator", "parameters", "type", "value"}
 
-// Compile-time check that the C side reserves one slot per field.
-var _ [C.PB_FIELDS - numFields]struct{}
-var _ [numFields - C.PB_FIELDS]struct{}
-
 // grammarInfo is what the extractor needs of the C grammar: the names of
 // its node types and the ids of the fields it reads.
 type grammarInfo struct {
@@ -266,29 +272,77 @@ var grammar = sync.OnceValue(func() *grammarInfo {
 	return g
 })
 
-// node is one node of a parsed tree, copied out of tree-sitter in one
-// pass so that the extractor's walk makes no cgo call. Only visible nodes
-// are kept, as the tree cursor and the Node API show them.
+// node is one node of a parsed tree, copied out of tree-sitter with its
+// links in one pass so that the extractor's walk makes no cgo call for
+// them. Only visible nodes are kept, as the tree cursor shows them. The
+// fields and named children the extractor asks for are tree-sitter's
+// answers (ts_node_child_by_field_id, ts_node_named_child), fetched once
+// each on demand: the cursor's field ids differ from them inside ERROR
+// nodes and other recovered code.
 type node struct {
 	// kind is the node's grammar type ("call_expression", "ERROR", ";").
 	kind       string
 	start, end int
 	named      bool
-	// fieldID is the id of the field the node is in its parent (0 for none).
+	// fieldID is the id of the field the tree cursor gives the node in its
+	// parent (0 for none).
 	fieldID C.TSFieldId
 	parent  *node
 	// first is the first child, next the next sibling.
 	first, next *node
-	// firstNamed and lastNamed are the first and last named children,
-	// namedCount how many named children the node has.
-	firstNamed, lastNamed *node
-	namedCount            int
-	// by holds the child in each field the extractor reads.
-	by [numFields]*node
+	p           *tsParser
+	idx         C.int32_t
+	// known has bit f set once by[f] is fetched; namedKnown says the
+	// named-child fields are.
+	known               uint16
+	by                  [numFields]*node
+	namedKnown          bool
+	namedN              int
+	firstNamd, lastNamd *node
 }
 
 // child is n's child in field f, nil when there is none.
-func (n *node) child(f field) *node { return n.by[f] }
+func (n *node) child(f field) *node {
+	if n.known&(1<<f) == 0 {
+		if n.first != nil {
+			n.by[f] = n.p.at(C.pb_child(n.p.c, n.idx, grammar().fieldIDs[f]))
+		}
+		n.known |= 1 << f
+	}
+	return n.by[f]
+}
+
+func (n *node) loadNamed() {
+	if n.namedKnown {
+		return
+	}
+	n.namedKnown = true
+	if n.first == nil {
+		return
+	}
+	var count C.uint32_t
+	var first, last C.int32_t
+	C.pb_named(n.p.c, n.idx, &count, &first, &last)
+	n.namedN, n.firstNamd, n.lastNamd = int(count), n.p.at(first), n.p.at(last)
+}
+
+// namedCount is how many named children n has.
+func (n *node) namedCount() int {
+	n.loadNamed()
+	return n.namedN
+}
+
+// firstNamed is n's first named child.
+func (n *node) firstNamed() *node {
+	n.loadNamed()
+	return n.firstNamd
+}
+
+// lastNamed is n's last named child.
+func (n *node) lastNamed() *node {
+	n.loadNamed()
+	return n.lastNamd
+}
 
 // children yields n's children in order.
 func (n *node) children() iter.Seq[*node] {
@@ -313,14 +367,14 @@ func (n *node) childCount() int {
 // errTimeout is a parse halted by the parser's timeout.
 var errTimeout = errors.New("parse timed out")
 
-// tsParser is tree-sitter's parser with the buffers of the last flattened
-// tree, created on the first parse.
+// tsParser is tree-sitter's parser with the tree of the last parse and
+// its flattened nodes, created on the first parse.
 type tsParser struct {
 	c     *C.pb_tree
 	nodes []node
 }
 
-// close frees the C parser and buffers.
+// close frees the C parser, tree and buffers.
 func (p *tsParser) close() {
 	if p.c != nil {
 		C.pb_free(p.c)
@@ -328,8 +382,25 @@ func (p *tsParser) close() {
 	}
 }
 
+// release frees the tree of the last parse; its nodes are then invalid.
+func (p *tsParser) release() {
+	if p.c != nil {
+		C.pb_release(p.c)
+	}
+}
+
+func (p *tsParser) at(i C.int32_t) *node {
+	if i == -2 {
+		panic("tree-sitter node outside its parent")
+	}
+	if i < 0 {
+		return nil
+	}
+	return &p.nodes[i]
+}
+
 // parse parses src, giving up after timeoutMicros, and returns the root
-// of its tree. The nodes stay valid until the next parse.
+// of its tree. The nodes stay valid until release or the next parse.
 func (p *tsParser) parse(src []byte, timeoutMicros int64) (*node, error) {
 	g := grammar()
 	if p.c == nil {
@@ -342,7 +413,7 @@ func (p *tsParser) parse(src []byte, timeoutMicros int64) (*node, error) {
 	if len(src) > 0 {
 		s = (*C.char)(unsafe.Pointer(&src[0]))
 	}
-	n := C.pb_parse(p.c, s, C.uint32_t(len(src)), C.uint64_t(timeoutMicros), &g.fieldIDs[0])
+	n := C.pb_parse(p.c, s, C.uint32_t(len(src)), C.uint64_t(timeoutMicros))
 	switch {
 	case n == -1:
 		return nil, errTimeout
@@ -354,27 +425,15 @@ func (p *tsParser) parse(src []byte, timeoutMicros int64) (*node, error) {
 		p.nodes = make([]node, len(cn))
 	}
 	p.nodes = p.nodes[:len(cn)]
-	at := func(i C.int32_t) *node {
-		if i == -2 {
-			panic("tree-sitter child outside its parent")
-		}
-		if i < 0 {
-			return nil
-		}
-		return &p.nodes[i]
-	}
 	for i := range cn {
 		c := &cn[i]
-		nd := &p.nodes[i]
-		nd.kind = g.kind(c.sym)
-		nd.start, nd.end = int(c.start), int(c.end)
-		nd.named = c.named != 0
-		nd.fieldID = c.field
-		nd.parent, nd.first, nd.next = at(c.parent), at(c.first), at(c.next)
-		nd.firstNamed, nd.lastNamed = at(c.first_named), at(c.last_named)
-		nd.namedCount = int(c.named_count)
-		for j := range nd.by {
-			nd.by[j] = at(c.by[j])
+		p.nodes[i] = node{
+			kind:  g.kind(c.sym),
+			start: int(c.start), end: int(c.end),
+			named:   c.named != 0,
+			fieldID: c.field,
+			parent:  p.at(c.parent), first: p.at(c.first), next: p.at(c.next),
+			p: p, idx: C.int32_t(i),
 		}
 	}
 	return &p.nodes[0], nil
