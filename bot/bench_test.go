@@ -85,8 +85,8 @@ func benchmarkReplay(b *testing.B, tempDir func() string) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		err = mail.ReadMbox(ctx, bytes.NewReader(data), path, func(raw []byte, source string) error {
-			return p.Add(ctx, raw, source)
+		err = p.AddAll(ctx, func(add func(raw []byte, source string) error) error {
+			return mail.ReadMbox(ctx, bytes.NewReader(data), path, add)
 		})
 		if err != nil {
 			b.Fatal(err)

@@ -303,9 +303,17 @@ func seriesMessages(s *series.Series) []*mail.Message {
 // mail spooled but never recorded (a crash in between) is recorded now;
 // recently handled series are remembered for comparing their next
 // version. It returns how many mails are pending.
-func (p *Pipeline) Restore(ctx context.Context, window time.Duration) (int, error) {
+func (p *Pipeline) Restore(ctx context.Context, window time.Duration) (n int, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	err = p.inTx(func() error {
+		n, err = p.restore(ctx, window)
+		return err
+	})
+	return n, err
+}
+
+func (p *Pipeline) restore(ctx context.Context, window time.Duration) (int, error) {
 	var since time.Time
 	now := p.opts.Now()
 	if window > 0 {
@@ -318,13 +326,13 @@ func (p *Pipeline) Restore(ctx context.Context, window time.Duration) (int, erro
 		if m == nil || m.MessageID == "" || !isCandidate(m) || p.isOwn(m) {
 			return nil
 		}
-		rec, ok, err := p.store.Message(ctx, m.MessageID)
+		rec, ok, err := p.tx.Message(ctx, m.MessageID)
 		if err != nil {
 			return err
 		}
 		switch {
 		case !ok:
-			if err := p.store.MarkSeen(ctx, m.MessageID, path); err != nil {
+			if err := p.tx.MarkSeen(ctx, m.MessageID, path); err != nil {
 				return err
 			}
 			p.pool.add(m, now)
@@ -343,7 +351,7 @@ func (p *Pipeline) Restore(ctx context.Context, window time.Duration) (int, erro
 	}
 	if len(done) > 0 {
 		for _, s := range series.Assemble(done).Series {
-			if _, ok, err := p.store.Series(ctx, SeriesKey(s.ID, s.Version)); err != nil {
+			if _, ok, err := p.tx.Series(ctx, SeriesKey(s.ID, s.Version)); err != nil {
 				return 0, err
 			} else if ok {
 				p.history.add(s, now)

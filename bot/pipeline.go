@@ -74,8 +74,13 @@ type PipelineOptions struct {
 // rate limits) and recorded. Its methods are safe for concurrent use: the
 // IMAP watcher and the grace timer take turns.
 type Pipeline struct {
-	store  *Store
-	spool  *Spool
+	store *Store
+	spool *Spool
+	// tx is the transaction of the call in hand (Deliver, Add, AddAll,
+	// Process, Restore): its records are committed together, one fsync,
+	// when it returns, or earlier where the reply protocol needs them
+	// durable.
+	tx     *Tx
 	outbox mail.Outbox
 	opts   PipelineOptions
 	log    *slog.Logger
@@ -152,27 +157,80 @@ func (p *Pipeline) Stats() PipelineStats {
 func (p *Pipeline) Deliver(ctx context.Context, uid uint32, raw []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if err := p.add(ctx, raw, fmt.Sprintf("imap:%d", uid)); err != nil {
+	// The mail's records are committed before Deliver returns, so before
+	// the watcher saves a UID state past it.
+	return p.inTx(func() error {
+		if err := p.add(ctx, raw, fmt.Sprintf("imap:%d", uid)); err != nil {
+			return err
+		}
+		_, err := p.process(ctx)
 		return err
-	}
-	_, err := p.process(ctx)
-	return err
+	})
 }
 
 // Add spools and records one mail without reviewing anything; Process
-// then reviews what is due. Replaying an archive adds every mail first.
+// then reviews what is due. Replaying an archive adds every mail first,
+// best with AddAll.
 func (p *Pipeline) Add(ctx context.Context, raw []byte, source string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.add(ctx, raw, source)
+	return p.inTx(func() error { return p.add(ctx, raw, source) })
+}
+
+// addAllCheckpoint is how many mails AddAll records in one transaction at
+// the most, which bounds what a transaction holds in memory.
+const addAllCheckpoint = 1024
+
+// AddAll is Add for every mail read calls its add function with (a
+// mail.ReadMbox of an archive, say), with their records committed
+// together: one fsync per addAllCheckpoint mails instead of one per mail.
+// The mails are recorded durably when AddAll returns; a crash before
+// loses no mail the spool holds, which Restore records again. An error
+// from add or read stops AddAll; the mails added before it stay recorded.
+func (p *Pipeline) AddAll(ctx context.Context, read func(add func(raw []byte, source string) error) error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.inTx(func() error {
+		n := 0
+		return read(func(raw []byte, source string) error {
+			if n++; n%addAllCheckpoint == 0 {
+				if err := p.tx.Checkpoint(); err != nil {
+					return err
+				}
+			}
+			return p.add(ctx, raw, source)
+		})
+	})
 }
 
 // Process reviews the series that are due and returns when the next one
 // will be (zero when nothing waits).
-func (p *Pipeline) Process(ctx context.Context) (time.Time, error) {
+func (p *Pipeline) Process(ctx context.Context) (next time.Time, err error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.process(ctx)
+	err = p.inTx(func() error {
+		next, err = p.process(ctx)
+		return err
+	})
+	return next, err
+}
+
+// inTx runs fn with p.tx open and commits what fn recorded when it
+// returns, also when it fails: what it recorded before its error stands,
+// as when every record was a transaction of its own. A panic discards the
+// records since the last checkpoint, as a crash would.
+func (p *Pipeline) inTx(fn func() error) (err error) {
+	p.tx = p.store.Begin()
+	defer func() {
+		tx := p.tx
+		p.tx = nil
+		if r := recover(); r != nil {
+			_ = tx.Rollback()
+			panic(r)
+		}
+		err = errors.Join(err, tx.Commit())
+	}()
+	return fn()
 }
 
 // Pending is how many mails wait in the pool.
@@ -206,10 +264,10 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		}
 		log.Warn("mail could not be read; kept in the spool", "msgid", id, "err", perr)
 		if id != "" {
-			if err := p.store.MarkSeen(ctx, id, path); err != nil {
+			if err := p.tx.MarkSeen(ctx, id, path); err != nil {
 				return err
 			}
-			return p.store.SetMessageStatus(ctx, id, MessageFailed)
+			return p.tx.SetMessageStatus(ctx, id, MessageFailed)
 		}
 		return nil
 	}
@@ -222,7 +280,7 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		log.Warn("mail has no Message-ID, so no reply could be threaded; kept in the spool", "subject", m.Subject)
 		return nil
 	}
-	rec, seen, err := p.store.Message(ctx, m.MessageID)
+	rec, seen, err := p.tx.Message(ctx, m.MessageID)
 	if err != nil {
 		return err
 	}
@@ -233,13 +291,13 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 	}
 	if !isCandidate(m) || p.isOwn(m) {
 		// Conversation and the bot's own mail are kept in the spool but
-		// not recorded: every store write is an fsync, most list mail is
-		// conversation, and nothing is ever answered from it. (After a
+		// not recorded: most list mail is conversation, nothing is ever
+		// answered from it, and the store need not hold it. (After a
 		// UIDVALIDITY change the watcher fetches it again, harmlessly.)
 		log.Debug("not a patch; spooled only", "subject", m.Subject)
 		return nil
 	}
-	if err := p.store.MarkSeen(ctx, m.MessageID, path); err != nil {
+	if err := p.tx.MarkSeen(ctx, m.MessageID, path); err != nil {
 		return err
 	}
 	arrived := p.opts.Now()
@@ -267,13 +325,18 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 		p.log.Debug("mail belongs to no series; no longer waited for", "msgid", id)
 	}
 	if len(d.stale) > 0 {
-		if err := p.store.SetMessagesStatus(ctx, d.stale, MessageDone); err != nil {
+		if err := p.tx.SetMessagesStatus(ctx, d.stale, MessageDone); err != nil {
 			return time.Time{}, err
 		}
 	}
 	p.pool.remove(d.stale)
 	if len(d.ready) == 0 {
 		return d.next, nil
+	}
+	// The review may take a while: let other writers (the watcher's UID
+	// state) in meanwhile.
+	if err := p.tx.Checkpoint(); err != nil {
+		return d.next, err
 	}
 	run, err := p.opts.Review.Review(ctx, d.ready)
 	if err != nil {
@@ -321,7 +384,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 			err = p.finish(ctx, s)
 		}
 	}()
-	rec, ok, err := p.store.Series(ctx, key)
+	rec, ok, err := p.tx.Series(ctx, key)
 	if err != nil {
 		return time.Time{}, err
 	}
@@ -366,7 +429,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 	if len(findings) == 0 && !p.opts.ReplyClean {
 		p.stats.Clean++
 		save.Status = SeriesClean
-		if err := p.store.SaveSeries(ctx, save); err != nil {
+		if err := p.tx.SaveSeries(ctx, save); err != nil {
 			return time.Time{}, err
 		}
 		return time.Time{}, p.finish(ctx, s)
@@ -379,7 +442,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyInput, save SeriesRecord, log *slog.Logger) (time.Time, error) {
 	key := SeriesKey(s.ID, s.Version)
 	replyID := ReplyMessageID(s.ID, s.Version, p.opts.BotDomain)
-	if _, ok, err := p.store.Reply(ctx, replyID); err != nil {
+	if _, ok, err := p.tx.Reply(ctx, replyID); err != nil {
 		return time.Time{}, err
 	} else if ok {
 		log.Info("reply already begun; never sent twice", "reply", replyID)
@@ -410,16 +473,21 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 		p.held[key] = at
 		log.Info("reply held back by the rate limit; will retry", "retry_at", at.Format(time.RFC3339), "author", target.From.Email)
 		save.Status = SeriesHeld
-		return at, p.store.SaveSeries(ctx, save)
+		return at, p.tx.SaveSeries(ctx, save)
 	}
 	delete(p.held, key)
 	save.Status = SeriesSending
 	save.ReplyMessageID = replyID
-	if err := p.store.SaveSeries(ctx, save); err != nil {
+	if err := p.tx.SaveSeries(ctx, save); err != nil {
 		return time.Time{}, err
 	}
-	already, err := p.store.BeginReply(ctx, key, replyID)
+	already, err := p.tx.BeginReply(ctx, key, replyID)
 	if err != nil {
+		return time.Time{}, err
+	}
+	// At most once: the reply is recorded durably before the outbox sees
+	// it, with the series record and all this pass recorded before.
+	if err := p.tx.Checkpoint(); err != nil {
 		return time.Time{}, err
 	}
 	if already {
@@ -430,30 +498,35 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 		p.stats.Failed++
 		log.Error("reply not sent; at-most-once, so it will not be retried (see pending replies)", "reply", replyID, "err", err)
 		save.Status = SeriesSendFailed
-		if err := p.store.SaveSeries(context.WithoutCancel(ctx), save); err != nil {
+		if err := p.tx.SaveSeries(context.WithoutCancel(ctx), save); err != nil {
 			return time.Time{}, err
 		}
 		return time.Time{}, p.finish(context.WithoutCancel(ctx), s)
 	}
 	// The reply is out: record it even if we are being stopped.
 	ctx = context.WithoutCancel(ctx)
-	if err := p.store.FinishReply(ctx, replyID); err != nil {
+	if err := p.tx.FinishReply(ctx, replyID); err != nil {
 		return time.Time{}, err
 	}
 	p.stats.Replies++
 	save.Status = SeriesReplied
-	if err := p.store.SaveSeries(ctx, save); err != nil {
+	if err := p.tx.SaveSeries(ctx, save); err != nil {
 		return time.Time{}, err
 	}
 	log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
-	return time.Time{}, p.finish(ctx, s)
+	if err := p.finish(ctx, s); err != nil {
+		return time.Time{}, err
+	}
+	// A reply that went out is recorded sent at once, not at the end of
+	// the pass.
+	return time.Time{}, p.tx.Checkpoint()
 }
 
 // finish marks the mail of s handled, lets it out of the pool and
 // remembers the series for its next version.
 func (p *Pipeline) finish(ctx context.Context, s *series.Series) error {
 	ids := seriesMessageIDs(s)
-	if err := p.store.SetMessagesStatus(ctx, ids, MessageDone); err != nil {
+	if err := p.tx.SetMessagesStatus(ctx, ids, MessageDone); err != nil {
 		return err
 	}
 	p.pool.remove(ids)
@@ -472,7 +545,7 @@ func (p *Pipeline) previous(ctx context.Context, s *series.Series) (int, SeriesR
 	}
 	slices.SortFunc(cands, func(a, b ref) int { return b.version - a.version })
 	for _, c := range cands {
-		rec, ok, err := p.store.Series(ctx, SeriesKey(c.id, c.version))
+		rec, ok, err := p.tx.Series(ctx, SeriesKey(c.id, c.version))
 		if err != nil {
 			p.log.Warn("previous version unreadable", "series", SeriesKey(c.id, c.version), "err", err)
 			continue

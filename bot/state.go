@@ -211,30 +211,10 @@ func (s *Store) SeenMessageID(ctx context.Context, id string) (bool, error) {
 	return seen, nil
 }
 
-// MarkSeen records that the mail id was read and spooled at spoolPath,
-// with status MessageSpooled. Marking a mail seen again keeps its first
-// sighting and status and only fills in a missing spool path.
+// MarkSeen records that the mail id was read and spooled at spoolPath
+// (see Tx.MarkSeen), in a transaction of its own.
 func (s *Store) MarkSeen(ctx context.Context, msgid, spoolPath string) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketMessages))
-		var rec MessageRecord
-		if v := b.Get([]byte(msgid)); v != nil {
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return err
-			}
-			if rec.SpoolPath != "" || spoolPath == "" {
-				return nil
-			}
-			rec.SpoolPath = spoolPath
-		} else {
-			rec = MessageRecord{MessageID: msgid, FirstSeen: s.now().UTC(), SpoolPath: spoolPath, Status: MessageSpooled}
-		}
-		return putJSON(b, msgid, rec)
-	})
-	if err != nil {
-		return fmt.Errorf("mark message <%s> seen: %w", msgid, err)
-	}
-	return nil
+	return s.commit(func(tx *Tx) error { return tx.MarkSeen(ctx, msgid, spoolPath) })
 }
 
 // SetMessageStatus records what became of a mail (see SetMessagesStatus).
@@ -246,38 +226,16 @@ func (s *Store) SetMessageStatus(ctx context.Context, msgid, status string) erro
 // transaction (one fsync, however many patches the series has). Every mail
 // must have been marked seen.
 func (s *Store) SetMessagesStatus(ctx context.Context, msgids []string, status string) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketMessages))
-		for _, msgid := range msgids {
-			var rec MessageRecord
-			v := b.Get([]byte(msgid))
-			if v == nil {
-				return fmt.Errorf("message <%s>: not marked seen", msgid)
-			}
-			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("message <%s>: %w", msgid, err)
-			}
-			rec.Status = status
-			if err := putJSON(b, msgid, rec); err != nil {
-				return fmt.Errorf("message <%s>: %w", msgid, err)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("set status %q of %d messages: %w", status, len(msgids), err)
-	}
-	return nil
+	return s.commit(func(tx *Tx) error { return tx.SetMessagesStatus(ctx, msgids, status) })
 }
 
 // Message returns the record of the mail msgid.
-func (s *Store) Message(ctx context.Context, msgid string) (MessageRecord, bool, error) {
-	var rec MessageRecord
-	ok, err := s.get(ctx, bucketMessages, msgid, &rec)
-	if err != nil {
-		return rec, false, fmt.Errorf("load message <%s>: %w", msgid, err)
-	}
-	return rec, ok, nil
+func (s *Store) Message(ctx context.Context, msgid string) (rec MessageRecord, ok bool, err error) {
+	err = s.view(func(tx *Tx) error {
+		rec, ok, err = tx.Message(ctx, msgid)
+		return err
+	})
+	return rec, ok, err
 }
 
 // PruneMessages forgets the mails first seen before before and returns
@@ -310,41 +268,17 @@ func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int, error
 }
 
 // Series returns the record stored under key (see SeriesKey).
-func (s *Store) Series(ctx context.Context, key string) (SeriesRecord, bool, error) {
-	var rec SeriesRecord
-	ok, err := s.get(ctx, bucketSeries, key, &rec)
-	if err != nil {
-		return rec, false, fmt.Errorf("load series %q: %w", key, err)
-	}
-	return rec, ok, nil
+func (s *Store) Series(ctx context.Context, key string) (rec SeriesRecord, ok bool, err error) {
+	err = s.view(func(tx *Tx) error {
+		rec, ok, err = tx.Series(ctx, key)
+		return err
+	})
+	return rec, ok, err
 }
 
-// SaveSeries stores rec under SeriesKey(rec.SeriesID, rec.Version). A
-// reply Message-ID already recorded by BeginReply is kept when rec has
-// none.
+// SaveSeries stores rec (see Tx.SaveSeries) in a transaction of its own.
 func (s *Store) SaveSeries(ctx context.Context, rec SeriesRecord) error {
-	if rec.SeriesID == "" {
-		return errors.New("save series: no series ID")
-	}
-	rec.Key = SeriesKey(rec.SeriesID, rec.Version)
-	rec.Updated = s.now().UTC()
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketSeries))
-		if rec.ReplyMessageID == "" {
-			if v := b.Get([]byte(rec.Key)); v != nil {
-				var old SeriesRecord
-				if err := json.Unmarshal(v, &old); err != nil {
-					return err
-				}
-				rec.ReplyMessageID = old.ReplyMessageID
-			}
-		}
-		return putJSON(b, rec.Key, rec)
-	})
-	if err != nil {
-		return fmt.Errorf("save series %q: %w", rec.Key, err)
-	}
-	return nil
+	return s.commit(func(tx *Tx) error { return tx.SaveSeries(ctx, rec) })
 }
 
 // BeginReply is the first half of the at-most-once reply protocol: call it
@@ -355,71 +289,26 @@ func (s *Store) SaveSeries(ctx context.Context, rec SeriesRecord) error {
 // A reply left pending by a crash may have gone out, so it is never
 // retried; PendingReplies lists such replies for a human.
 func (s *Store) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (already bool, err error) {
-	if replyMsgID == "" {
-		return false, errors.New("begin reply: no Message-ID")
-	}
-	err = s.update(ctx, func(tx *bolt.Tx) error {
-		replies := tx.Bucket([]byte(bucketReplies))
-		if replies.Get([]byte(replyMsgID)) != nil {
-			already = true
-			return nil
-		}
-		rec := ReplyRecord{MessageID: replyMsgID, SeriesKey: seriesKey, State: ReplyPending, Began: s.now().UTC()}
-		if err := putJSON(replies, replyMsgID, rec); err != nil {
-			return err
-		}
-		series := tx.Bucket([]byte(bucketSeries))
-		if v := series.Get([]byte(seriesKey)); v != nil {
-			var sr SeriesRecord
-			if err := json.Unmarshal(v, &sr); err != nil {
-				return err
-			}
-			sr.ReplyMessageID = replyMsgID
-			sr.Updated = rec.Began
-			return putJSON(series, seriesKey, sr)
-		}
-		return nil
+	err = s.commit(func(tx *Tx) error {
+		already, err = tx.BeginReply(ctx, seriesKey, replyMsgID)
+		return err
 	})
-	if err != nil {
-		return false, fmt.Errorf("begin reply <%s> to series %q: %w", replyMsgID, seriesKey, err)
-	}
-	return already, nil
+	return already, err
 }
 
 // FinishReply records that the outbox accepted the reply replyMsgID. It is
 // an error to finish a reply that was never begun.
 func (s *Store) FinishReply(ctx context.Context, replyMsgID string) error {
-	err := s.update(ctx, func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucketReplies))
-		v := b.Get([]byte(replyMsgID))
-		if v == nil {
-			return errors.New("it was never begun (call BeginReply before sending)")
-		}
-		var rec ReplyRecord
-		if err := json.Unmarshal(v, &rec); err != nil {
-			return err
-		}
-		if rec.State == ReplySent {
-			return nil
-		}
-		rec.State = ReplySent
-		rec.Sent = s.now().UTC()
-		return putJSON(b, replyMsgID, rec)
-	})
-	if err != nil {
-		return fmt.Errorf("finish reply <%s>: %w", replyMsgID, err)
-	}
-	return nil
+	return s.commit(func(tx *Tx) error { return tx.FinishReply(ctx, replyMsgID) })
 }
 
 // Reply returns the record of the reply replyMsgID.
-func (s *Store) Reply(ctx context.Context, replyMsgID string) (ReplyRecord, bool, error) {
-	var rec ReplyRecord
-	ok, err := s.get(ctx, bucketReplies, replyMsgID, &rec)
-	if err != nil {
-		return rec, false, fmt.Errorf("load reply <%s>: %w", replyMsgID, err)
-	}
-	return rec, ok, nil
+func (s *Store) Reply(ctx context.Context, replyMsgID string) (rec ReplyRecord, ok bool, err error) {
+	err = s.view(func(tx *Tx) error {
+		rec, ok, err = tx.Reply(ctx, replyMsgID)
+		return err
+	})
+	return rec, ok, err
 }
 
 // PendingReplies lists the replies begun but never finished, oldest
@@ -450,6 +339,36 @@ func (s *Store) PendingReplies(ctx context.Context) ([]ReplyRecord, error) {
 	return out, nil
 }
 
+// Update runs fn in one transaction and commits it (one fsync) if fn
+// returns nil; if fn fails, nothing fn wrote is kept. fn may call
+// Tx.Checkpoint to make what it wrote so far durable on its own.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("state transaction: %w", err)
+	}
+	return s.commit(fn)
+}
+
+// commit is Update without the context check: the Tx methods fn calls
+// check it and name the operation in their errors.
+func (s *Store) commit(fn func(tx *Tx) error) (err error) {
+	tx := s.Begin()
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// view runs fn in a read-only transaction.
+func (s *Store) view(fn func(tx *Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error { return fn(&Tx{s: s, btx: btx}) })
+}
+
 func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -457,18 +376,10 @@ func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	return s.db.Update(fn)
 }
 
-func (s *Store) get(ctx context.Context, bucket string, key string, v any) (bool, error) {
-	if err := ctx.Err(); err != nil {
-		return false, err
-	}
-	var found bool
-	err := s.db.View(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte(bucket)).Get([]byte(key))
-		if b == nil {
-			return nil
-		}
-		found = true
-		return json.Unmarshal(b, v)
+func (s *Store) get(ctx context.Context, bucket string, key string, v any) (found bool, err error) {
+	err = s.view(func(tx *Tx) error {
+		found, err = tx.get(ctx, bucket, key, v)
+		return err
 	})
 	return found, err
 }

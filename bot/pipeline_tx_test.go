@@ -1,0 +1,162 @@
+package bot
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/patchbot/patchbot/mail"
+)
+
+// storeRecords is what a store holds of the given mails and series.
+func storeRecords(t *testing.T, s *Store, msgids, seriesKeys []string) (msgs []MessageRecord, series []SeriesRecord) {
+	t.Helper()
+	ctx := context.Background()
+	for _, id := range msgids {
+		rec, _, err := s.Message(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.FirstSeen, rec.SpoolPath = rec.FirstSeen.UTC(), ""
+		msgs = append(msgs, rec)
+	}
+	for _, k := range seriesKeys {
+		rec, _, err := s.Series(ctx, k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		series = append(series, rec)
+	}
+	return msgs, series
+}
+
+func TestPipelineAddAllIsAddForEveryMail(t *testing.T) {
+	// Both versions of a series in one pass: v2's review compares with
+	// the v1 record the same pass wrote.
+	mails := append(demoMails(t, "4-unconverted-v1"), demoMails(t, "5-unconverted-v2")...)
+	mails = append(mails, demoMails(t, "2-dropped-user")...)
+	var msgids []string
+	for _, raw := range mails {
+		m, err := mail.Parse(raw, "test")
+		if m == nil {
+			t.Fatal(err)
+		}
+		msgids = append(msgids, m.MessageID)
+	}
+
+	one := newPipeFixture(t, PipelineOptions{})
+	one.store.now = one.clock.Now
+	for i, raw := range mails {
+		if err := one.p.Add(context.Background(), raw, "test:"+string(rune('a'+i))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	one.process(t)
+
+	all := newPipeFixture(t, PipelineOptions{})
+	all.store.now = all.clock.Now
+	before := storeTxID(t, all.store)
+	err := all.p.AddAll(context.Background(), func(add func([]byte, string) error) error {
+		for i, raw := range mails {
+			if err := add(raw, "test:"+string(rune('a'+i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := storeTxID(t, all.store) - before; n != 1 {
+		t.Errorf("AddAll of %d mails made %d commits, want 1", len(mails), n)
+	}
+	all.process(t)
+
+	wantReplies, gotReplies := one.out.replies(), all.out.replies()
+	if len(gotReplies) != len(wantReplies) || len(gotReplies) < 2 {
+		t.Fatalf("%d replies after AddAll, %d after Add", len(gotReplies), len(wantReplies))
+	}
+	var keys []string
+	for i, r := range gotReplies {
+		if r.MessageID != wantReplies[i].MessageID || r.Body != wantReplies[i].Body {
+			t.Errorf("reply %d differs:\n%s\nwant\n%s", i, r.Body, wantReplies[i].Body)
+		}
+		if rec, ok, err := all.store.Reply(context.Background(), strings.Trim(r.MessageID, "<>")); err != nil || !ok || rec.State != ReplySent {
+			t.Errorf("reply %s: %+v %v %v, want it recorded sent", r.MessageID, rec, ok, err)
+		} else {
+			keys = append(keys, rec.SeriesKey)
+		}
+	}
+	if !slices.ContainsFunc(gotReplies, func(r *mail.Reply) bool { return strings.Contains(r.Body, "Compared with v1") }) {
+		t.Error("no reply compares v2 with the v1 recorded in the same pass")
+	}
+	wantMsgs, wantSeries := storeRecords(t, one.store, msgids, keys)
+	gotMsgs, gotSeries := storeRecords(t, all.store, msgids, keys)
+	if !slices.Equal(gotMsgs, wantMsgs) {
+		t.Errorf("mail records after AddAll:\n%+v\nafter Add:\n%+v", gotMsgs, wantMsgs)
+	}
+	for i := range gotSeries {
+		gotSeries[i].Updated, wantSeries[i].Updated = gotSeries[i].Updated.UTC(), wantSeries[i].Updated.UTC()
+		if g, w := gotSeries[i], wantSeries[i]; g.Key != w.Key || g.Status != w.Status || g.ReplyMessageID != w.ReplyMessageID || !slices.Equal(g.Findings, w.Findings) || !g.Updated.Equal(w.Updated) {
+			t.Errorf("series record after AddAll:\n%+v\nafter Add:\n%+v", g, w)
+		}
+	}
+}
+
+// replyCheckingOutbox checks, as the outbox is handed a reply, that the
+// reply was already committed as pending for its series.
+type replyCheckingOutbox struct {
+	recordingOutbox
+	t     *testing.T
+	store func() *Store
+}
+
+func (o *replyCheckingOutbox) Send(ctx context.Context, r *mail.Reply) error {
+	s := o.store()
+	id := strings.Trim(r.MessageID, "<>")
+	// Another transaction sees only what was committed.
+	pending, err := s.PendingReplies(ctx)
+	if err != nil || !slices.ContainsFunc(pending, func(p ReplyRecord) bool { return p.MessageID == id }) {
+		o.t.Errorf("reply %s handed to the outbox before it was committed pending: %+v %v", id, pending, err)
+	}
+	if rec, ok, err := s.Reply(ctx, id); err == nil && ok {
+		if sr, ok, err := s.Series(ctx, rec.SeriesKey); err != nil || !ok || sr.Status != SeriesSending || sr.ReplyMessageID != id {
+			o.t.Errorf("series %s when its reply is handed to the outbox: %+v %v %v", rec.SeriesKey, sr, ok, err)
+		}
+	}
+	return o.recordingOutbox.Send(ctx, r)
+}
+
+func TestPipelineReplyCommittedBeforeTheOutboxHasIt(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{})
+	out := &replyCheckingOutbox{t: t, store: func() *Store { return f.store }}
+	p, err := NewPipeline(f.store, f.p.spool, out, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mails := append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...)
+	err = p.AddAll(context.Background(), func(add func([]byte, string) error) error {
+		for _, raw := range mails {
+			if err := add(raw, "test"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Process(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	got := out.replies()
+	if len(got) != 2 {
+		t.Fatalf("%d replies, want 2", len(got))
+	}
+	for _, r := range got {
+		if rec, _, _ := f.store.Reply(context.Background(), strings.Trim(r.MessageID, "<>")); rec.State != ReplySent {
+			t.Errorf("reply %s: state %q after Process, want %q", r.MessageID, rec.State, ReplySent)
+		}
+	}
+}
