@@ -169,6 +169,7 @@ func (p *Parser) parsePrepared(src []byte, pre *prepared) (u *Unit, err error) {
 	x.declsOnly = p.DeclarationsOnly
 	x.walk(root, scope{top: true})
 	x.finish()
+	x.u.Recovered = p.ts.recovered()
 	return x.u, nil
 }
 

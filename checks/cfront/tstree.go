@@ -24,6 +24,7 @@ void ts_parser_reset(TSParser *self);
 TSTree *ts_parser_parse_string(TSParser *self, const TSTree *old_tree, const char *string, uint32_t length);
 void ts_tree_delete(TSTree *self);
 TSNode ts_tree_root_node(const TSTree *self);
+bool ts_node_has_error(TSNode self);
 TSSymbol ts_node_symbol(TSNode self);
 uint32_t ts_node_start_byte(TSNode self);
 uint32_t ts_node_end_byte(TSNode self);
@@ -191,6 +192,12 @@ static long pb_parse(pb_tree *t, const char *src, uint32_t len, uint64_t timeout
 		return -2;
 	}
 	return (long)t->len;
+}
+
+// pb_has_error says the tree of the last parse holds an error or a
+// missing node: tree-sitter recovered from a syntax error.
+static bool pb_has_error(pb_tree *t) {
+	return t->tree != NULL && ts_node_has_error(ts_tree_root_node(t->tree));
 }
 
 static TSFieldId pb_field_id(const char *name, uint32_t len) {
@@ -380,6 +387,11 @@ func (p *tsParser) close() {
 		C.pb_free(p.c)
 		p.c = nil
 	}
+}
+
+// recovered says the last parse met a syntax error and recovered from it.
+func (p *tsParser) recovered() bool {
+	return p.c != nil && bool(C.pb_has_error(p.c))
 }
 
 // release frees the tree of the last parse; its nodes are then invalid.

@@ -23,6 +23,10 @@ type Unit struct {
 	// Decls are all declared names with their types: parameters, locals,
 	// struct members and globals.
 	Decls []Decl
+	// Recovered is true when tree-sitter met a syntax error (often a
+	// macro it cannot know) and recovered from it: what it made of the
+	// code around the error depends on what surrounds it.
+	Recovered bool
 }
 
 // Param is one parameter of a function or function type. Name is "" for
