@@ -3,6 +3,9 @@ package review
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/checks/all"
@@ -30,9 +33,22 @@ func newEngine() (*engine, error) {
 func (e *engine) ids() []string { return e.reg.IDs() }
 
 // prepared is what one run shares between its series: the model
-// environment (rules, tree, parse cache, statistics).
+// environment (rules, tree, parse cache, statistics), and the store that
+// keeps the parses of tree files for the next run.
 type prepared struct {
-	env *model.Env
+	env   *model.Env
+	store *model.ParseStore
+	log   *slog.Logger
+}
+
+// close writes what the run parsed of tree files to the store.
+func (p *prepared) close() {
+	if p.store == nil {
+		return
+	}
+	if err := p.store.Close(); err != nil {
+		p.log.Warn("parses of tree files not kept for the next run", "err", err)
+	}
 }
 
 func (p *prepared) tree() bool        { return p.env.Tree != nil }
@@ -41,17 +57,34 @@ func (p *prepared) summary() []string { return p.env.Stats.Summary() }
 // prepare sets up one run over ss: with a tree, it is indexed for what
 // the series (and the pinned rules) touch, sharing the run's parses.
 func (e *engine) prepare(ctx context.Context, ss []*series.Series, opts Options, note func(string)) (*prepared, error) {
-	env := &model.Env{Rules: opts.Rules, Parses: model.NewParseCache(), Stats: model.NewStats(), Note: note}
+	p := &prepared{log: opts.Log}
+	parses := model.NewParseCache()
+	if opts.Tree != "" {
+		// The tree's files are read again by every run over the same tree:
+		// keep their parses (see model.ParseStore).
+		if dir, err := os.UserCacheDir(); err == nil {
+			store, err := model.OpenParseStore(filepath.Join(dir, "patchbot", "parses"), opts.Log)
+			if err != nil {
+				opts.Log.Debug("no parse store; tree files are parsed afresh", "err", err)
+			} else {
+				p.store = store
+				parses = model.NewParseCacheOn(store, model.DefaultParseBudget)
+			}
+		}
+	}
+	env := &model.Env{Rules: opts.Rules, Parses: parses, Stats: model.NewStats(), Note: note}
+	p.env = env
 	if opts.Tree != "" {
 		x, err := model.OpenTree(ctx, opts.Tree, ss, model.TreeOptions{
 			Rules: opts.Rules, Parses: env.Parses, Log: opts.Log, Progress: opts.TreeProgress,
 		})
 		if err != nil {
+			p.close()
 			return nil, err
 		}
 		env.Tree = x
 	}
-	return &prepared{env: env}, nil
+	return p, nil
 }
 
 // review runs the enabled checks on one series.

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"container/list"
 	"context"
 	"crypto/sha256"
 	"log/slog"
@@ -9,38 +10,87 @@ import (
 	"github.com/patchbot/patchbot/checks/cfront"
 )
 
-// ParseCache shares the C front end's results between the series of one
-// run: the versions of a series repeat most of their hunks, and a parse is
-// a pure function of the text. It is safe for concurrent use; the Units it
-// holds are read-only. Give each run (a `patchbot check`, a triage, one
-// pass of the bot) its own, so that it never outgrows what the run read.
+// DefaultParseBudget is how many bytes of parsed C source a ParseCache
+// keeps the parses of in memory: a bound, whatever the size of the
+// mailbox. 64 MiB of source is every file a busy day of netdev touches,
+// and about 200 MiB of parses.
+const DefaultParseBudget = 64 << 20
+
+// ParseCache shares the C front end's results between the series of a
+// run: the versions of a series repeat most of their hunks, series touch
+// the same files, and a parse is a pure function of the text. It keeps
+// the parses of at most Budget bytes of source, dropping the least
+// recently used, and, when opened on a Store, keeps the parses of whole
+// tree files' chunks across runs. It is safe for concurrent use; the
+// Units it holds are read-only.
 type ParseCache struct {
-	mu    sync.Mutex
-	units map[[sha256.Size]byte]*cfront.Unit
+	mu     sync.Mutex
+	budget int
+	bytes  int
+	order  *list.List // of *parseEntry, most recently used first
+	byKey  map[parseKey]*list.Element
+	store  *ParseStore
+	counts ParseCounts
 }
 
-// NewParseCache returns an empty cache.
+// ParseCounts say how a ParseCache answered: from memory, from its store,
+// or by parsing (and how many bytes of C source that parsed).
+type ParseCounts struct {
+	Hits, StoreHits, Parsed int
+	ParsedBytes             int64
+}
+
+type parseKey = [sha256.Size]byte
+
+type parseEntry struct {
+	key  parseKey
+	size int
+	unit *cfront.Unit
+}
+
+// NewParseCache returns an empty in-memory cache of DefaultParseBudget.
 func NewParseCache() *ParseCache {
-	return &ParseCache{units: map[[sha256.Size]byte]*cfront.Unit{}}
+	return NewParseCacheOn(nil, DefaultParseBudget)
 }
 
-func (c *ParseCache) get(key [sha256.Size]byte) (*cfront.Unit, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	u, ok := c.units[key]
-	return u, ok
+// NewParseCacheOn returns an empty cache keeping budget bytes of source's
+// parses in memory, backed by store when it is not nil.
+func NewParseCacheOn(store *ParseStore, budget int) *ParseCache {
+	return &ParseCache{budget: budget, order: list.New(), byKey: map[parseKey]*list.Element{}, store: store}
 }
 
-func (c *ParseCache) put(key [sha256.Size]byte, u *cfront.Unit) {
+func (c *ParseCache) get(key parseKey) (*cfront.Unit, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.units[key] = u
+	e, ok := c.byKey[key]
+	if !ok {
+		return nil, false
+	}
+	c.order.MoveToFront(e)
+	c.counts.Hits++
+	return e.Value.(*parseEntry).unit, true
+}
+
+func (c *ParseCache) put(key parseKey, size int, u *cfront.Unit) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.byKey[key]; ok {
+		return
+	}
+	c.byKey[key] = c.order.PushFront(&parseEntry{key: key, size: size, unit: u})
+	c.bytes += size
+	for c.bytes > c.budget && c.order.Len() > 1 {
+		old := c.order.Remove(c.order.Back()).(*parseEntry)
+		delete(c.byKey, old.key)
+		c.bytes -= old.size
+	}
 }
 
 // parse parses src, a fragment under the hunk header header ("" for a
-// whole file), with parse, through the cache when there is one (c may be
-// nil).
-func (c *ParseCache) parse(header string, src []byte, parse func() (*cfront.Unit, error)) (*cfront.Unit, error) {
+// whole file or a chunk of one), with parse, through the cache when there
+// is one (c may be nil). persist keeps the parse in the cache's store as
+// well: for the chunks of tree files, which the next run reads again.
+func (c *ParseCache) parse(ctx context.Context, header string, src []byte, persist bool, parse func() (*cfront.Unit, error)) (*cfront.Unit, error) {
 	if c == nil {
 		return parse()
 	}
@@ -48,23 +98,47 @@ func (c *ParseCache) parse(header string, src []byte, parse func() (*cfront.Unit
 	h.Write([]byte(header))
 	h.Write([]byte{0})
 	h.Write(src)
-	var key [sha256.Size]byte
+	var key parseKey
 	h.Sum(key[:0])
 	if u, ok := c.get(key); ok {
 		return u, nil
 	}
+	if persist && c.store != nil {
+		if u, ok := c.store.get(ctx, key); ok {
+			c.put(key, len(src), u)
+			c.count(func(n *ParseCounts) { n.StoreHits++ })
+			return u, nil
+		}
+	}
+	c.count(func(n *ParseCounts) { n.Parsed++; n.ParsedBytes += int64(len(src)) })
 	u, err := parse()
 	if err == nil && u != nil {
-		c.put(key, u)
+		c.put(key, len(src), u)
+		if persist && c.store != nil {
+			c.store.add(key, u)
+		}
 	}
 	return u, err
 }
 
-// Len is how many parses the cache holds.
+// Len is how many parses the cache holds in memory.
 func (c *ParseCache) Len() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return len(c.units)
+	return c.order.Len()
+}
+
+// Counts says how the cache answered so far.
+func (c *ParseCache) Counts() ParseCounts {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.counts
+}
+
+func (c *ParseCache) count(f func(*ParseCounts)) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	f(&c.counts)
 }
 
 // Parse parses an image once, through the run's parse cache; a front-end
@@ -74,9 +148,15 @@ func (m *Model) Parse(ctx context.Context, im *Image) *cfront.Unit {
 	if im.unit != nil {
 		return im.unit
 	}
-	u, err := m.parses.parse(im.header, im.src, func() (*cfront.Unit, error) {
-		return m.parser.ParseFragment(ctx, im.src, im.header)
-	})
+	var u *cfront.Unit
+	var err error
+	if im.whole {
+		u, err = m.parseWhole(ctx, im)
+	} else {
+		u, err = m.parses.parse(ctx, im.header, im.src, false, func() (*cfront.Unit, error) {
+			return m.parser.ParseFragment(ctx, im.src, im.header)
+		})
+	}
 	if err != nil || u == nil {
 		slog.DebugContext(ctx, "C front end could not parse image", "file", im.File, "err", err)
 		u = &cfront.Unit{}

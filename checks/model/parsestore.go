@@ -1,0 +1,164 @@
+package model
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/gob"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+// MaxParseStore is the size past which a ParseStore starts afresh: it
+// holds the parses of the chunks of tree files that runs read (the tree's
+// own and the series' versions of them), and a bound beats a store that
+// grows with every mailbox ever reviewed.
+const MaxParseStore = 512 << 20
+
+var parsesBucket = []byte("parses")
+
+// ParseStore keeps the parses of whole tree files' chunks between runs,
+// in a bbolt database beside the tree index's cache: a warm run parses
+// only what the series change. Parses are keyed by the text and by the
+// patchbot executable, so that a rebuilt front end never reads an older
+// one's results. It is safe for concurrent use.
+type ParseStore struct {
+	db  *bolt.DB
+	log *slog.Logger
+	mu  sync.Mutex
+	new map[parseKey][]byte
+}
+
+// OpenParseStore opens (or creates) the store under dir. Another process
+// holding it, or any other failure, is an error: the caller goes on
+// without a store.
+func OpenParseStore(dir string, log *slog.Logger) (*ParseStore, error) {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	build, err := executableHash()
+	if err != nil {
+		return nil, fmt.Errorf("parse store: %w", err)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("parse store: %w", err)
+	}
+	path := filepath.Join(dir, "parses-"+build[:16]+".db")
+	if st, err := os.Stat(path); err == nil && st.Size() > MaxParseStore {
+		log.Info("parse store over its bound; starting afresh", "path", path, "bytes", st.Size())
+		_ = os.Remove(path)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 200 * time.Millisecond, NoFreelistSync: true})
+	if err != nil {
+		return nil, fmt.Errorf("parse store %s: %w", path, err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error {
+		_, err := tx.CreateBucketIfNotExists(parsesBucket)
+		return err
+	}); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("parse store %s: %w", path, err)
+	}
+	removeOtherBuilds(dir, filepath.Base(path), log)
+	return &ParseStore{db: db, log: log, new: map[parseKey][]byte{}}, nil
+}
+
+// get reads a stored parse.
+func (s *ParseStore) get(ctx context.Context, key parseKey) (*cfront.Unit, bool) {
+	var u *cfront.Unit
+	err := s.db.View(func(tx *bolt.Tx) error {
+		v := tx.Bucket(parsesBucket).Get(key[:])
+		if v == nil {
+			return nil
+		}
+		var d cfront.Unit
+		if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&d); err != nil {
+			return err
+		}
+		u = &d
+		return nil
+	})
+	if err != nil {
+		s.log.DebugContext(ctx, "parse store entry unreadable", "err", err)
+		return nil, false
+	}
+	return u, u != nil
+}
+
+// add queues a parse for Close to write.
+func (s *ParseStore) add(key parseKey, u *cfront.Unit) {
+	var b bytes.Buffer
+	if err := gob.NewEncoder(&b).Encode(u); err != nil {
+		return
+	}
+	s.mu.Lock()
+	s.new[key] = b.Bytes()
+	s.mu.Unlock()
+}
+
+// Close writes the parses of this run in one transaction and closes the
+// store.
+func (s *ParseStore) Close() error {
+	s.mu.Lock()
+	pending := s.new
+	s.new = nil
+	s.mu.Unlock()
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(parsesBucket)
+		for k, v := range pending {
+			if err := b.Put(k[:], v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("parse store: %w", err)
+	}
+	return nil
+}
+
+// executableHash identifies the running build: its parses are its own.
+func executableHash() (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// removeOtherBuilds deletes the stores of other builds of patchbot in dir,
+// which this one never reads.
+func removeOtherBuilds(dir, keep string, log *slog.Logger) {
+	old, _ := filepath.Glob(filepath.Join(dir, "parses-*.db"))
+	for _, p := range old {
+		if filepath.Base(p) == keep {
+			continue
+		}
+		if err := os.Remove(p); err == nil {
+			log.Debug("parse store of another build removed", "path", p)
+		}
+	}
+}
