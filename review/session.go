@@ -94,6 +94,15 @@ type Run struct {
 	Tree bool
 	// Err is the context's error when the run was cut short.
 	Err error
+	// Stats are the run's figures (for patchbot's --stats line).
+	Stats RunStats
+}
+
+// RunStats are what a run did: how many series it reviewed, and how the
+// C front end's parses were answered.
+type RunStats struct {
+	Series int
+	Parses model.ParseCounts
 }
 
 // Reviewed returns the results that say something about their series:
@@ -168,17 +177,19 @@ func (s *Session) Review(ctx context.Context, ss []*series.Series) (*Run, error)
 			return nil, err
 		}
 	}
+	defer r.close()
 	results, reviewed := parallel(ctx, ss, s.opts.Progress, func(sr *series.Series) Result {
 		res := s.engine.review(ctx, r, sr, s.opts.Policy)
 		res.Verdict = s.opts.Policy.Verdict(res.Findings)
 		return res
 	})
-	run := &Run{Tree: r.tree(), Err: ctx.Err()}
+	run := &Run{Tree: r.tree(), Err: ctx.Err(), Stats: RunStats{Parses: r.env.Parses.Counts()}}
 	for i, res := range results {
 		if reviewed[i] {
 			run.Results = append(run.Results, res)
 		}
 	}
+	run.Stats.Series = len(run.Results)
 	summary := s.opts.Summary
 	if summary == nil {
 		summary = note

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
@@ -38,6 +39,7 @@ type checkOptions struct {
 	verbose  bool
 	failOn   string
 	config   string
+	stats    bool
 }
 
 // Check output formats. b4 and checkpatch are read by b4, which treats
@@ -77,6 +79,7 @@ func checkBar(std stdio, opt checkOptions, label string) *progress.Bar {
 }
 
 func runCheck(ctx context.Context, args []string, std stdio) int {
+	start := time.Now()
 	var opt checkOptions
 	fs := newFlagSet("check", "[options] [PATH...]", checkExamples, std.err)
 	fs.StringVar(&opt.format, "format", formatText, "output `FORMAT`: text, json, b4 (b4 review's check JSON) or checkpatch (checkpatch --terse lines, for b4 prep/am --check)")
@@ -84,6 +87,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to); \"auto\" uses the git checkout of the current directory when it is a kernel tree")
 	fs.StringVar(&opt.failOn, "fail-on", failOnAny, "exit 1 on `LEVEL`: any finding, warning (errors and warnings), error (errors only) or never")
 	fs.BoolVar(&opt.verbose, "v", false, "explain each finding and list every mail skipped as not a patch")
+	fs.BoolVar(&opt.stats, "stats", false, "end with one line on stderr: mails, series, parses (from memory, the store, parsed), wall and CPU time, peak memory")
 	fs.StringVar(&opt.config, "config", "", "apply the [checks] of `FILE`: enable, warnings_fail (unless --fail-on is given), pinned rules and tree")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -147,6 +151,9 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	}
 	if len(res.Series) == 0 && !opt.quiet() {
 		fmt.Fprintln(std.err, "patchbot: no patch series found in the input")
+	}
+	if opt.stats {
+		runFigures{start: start, mails: len(msgs), run: run}.write(std.err)
 	}
 	if run.Fails() {
 		return exitFindings

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -246,5 +247,21 @@ new = "void (struct sock *, long, int)"
 	code, _, errOut = runCLI(t, "", "check", "-config", filepath.Join(t.TempDir(), "none.toml"), exampleSeries)
 	if code != exitUsage || !strings.Contains(errOut, "none.toml") {
 		t.Errorf("missing config: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// --stats ends the run with one line of figures on stderr, and leaves
+// stdout (the report) alone.
+func TestCheckStatsLine(t *testing.T) {
+	code, out, errOut := runCLI(t, "", "check", "--stats", "--format", "json", exampleSeries)
+	if code != exitFindings {
+		t.Fatalf("exit %d; stderr:\n%s", code, errOut)
+	}
+	re := regexp.MustCompile(`(?m)^patchbot: stats: 3 mails, 1 series reviewed \(no tree\); parses: \d+ from memory, 0 from the store, [1-9]\d* parsed \([0-9.]+ MB of C\); [0-9.]+s wall, [0-9.]+s CPU, peak RSS \d+ MB$`)
+	if !re.MatchString(errOut) {
+		t.Errorf("no stats line in stderr:\n%s", errOut)
+	}
+	if strings.Contains(out, "stats:") {
+		t.Errorf("stats on stdout:\n%s", out)
 	}
 }

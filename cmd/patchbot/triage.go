@@ -10,6 +10,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
@@ -48,9 +49,11 @@ type triageOptions struct {
 	noColor    bool
 	mark       bool
 	width      int
+	stats      bool
 }
 
 func runTriage(ctx context.Context, args []string, std stdio) int {
+	start := time.Now()
 	var opt triageOptions
 	fs := newFlagSet("triage", "[options] [-config FILE] [PATH...]", triageExamples, std.err)
 	fs.StringVar(&opt.configPath, "config", "", "use the patchbot config `FILE` (the one watch uses): its [checks], and its [imap] mailbox unless PATH... is given")
@@ -61,6 +64,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	fs.BoolVar(&opt.noColor, "no-color", false, "no colours in the table (they are only used on a terminal anyway; NO_COLOR is honoured too)")
 	fs.BoolVar(&opt.mark, "mark", false, "set IMAP keywords $patchbot-findings / $patchbot-clean on the series' mails (IMAP only)")
 	fs.IntVar(&opt.width, "width", 100, "fit the table into `N` columns")
+	fs.BoolVar(&opt.stats, "stats", false, "end with one line on stderr: mails, series, parses, wall and CPU time, peak memory")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
 		if err == flag.ErrHelp {
@@ -138,6 +142,9 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	}
 	t := review.NewTriage(run, sess.Checks())
 	t.Mails = in.read
+	if opt.stats {
+		defer runFigures{start: start, mails: in.read, run: run}.write(std.err)
+	}
 
 	if err := writeTriage(std, t, opt); err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
