@@ -52,7 +52,7 @@ bench:
 FUZZTIME ?= 2m
 FUZZ_TARGETS = ./mail:FuzzParse ./mail:FuzzReadMbox ./mail:FuzzIMAPHeaderMessageID \
 	./mail:FuzzComposeReply ./series:FuzzParseSubject ./series:FuzzParsePatch \
-	./checks/cfront:FuzzParse ./checks:FuzzApplyFile
+	./checks/cfront:FuzzParse ./checks/cfront:FuzzUnitUnmarshalBinary ./checks/model:FuzzApplyFile
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

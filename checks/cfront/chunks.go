@@ -1,5 +1,7 @@
 package cfront
 
+import "bytes"
+
 // Chunk is a run of whole lines of a C file, [Start, End] (1-based,
 // inclusive), and their bytes [From, To) in the file: one or more complete
 // file-scope constructs, so that the file's parse is the parses of its
@@ -21,13 +23,16 @@ type Chunk struct {
 // the last chunk ends at the end of src. A file without a split point is
 // one chunk.
 func Chunks(src []byte) []Chunk {
-	pre := prepare(src)
+	// Only comments and directives need blanking to see the brackets as
+	// the parser does; the rest of prepare's work is the parser's.
+	pre := &prepared{parse: bytes.Clone(src), keep: make([]byte, len(src))}
+	pre.blankCommentsAndDirectives()
 	buf := pre.parse
 	var out []Chunk
 	from, start := 0, 1
 	depth := 0
 	last := byte(0) // the last code byte seen
-	line := 1
+	line, lineFrom := 1, 0
 	lineBlank := true
 	for i := 0; i < len(buf); i++ {
 		c := buf[i]
@@ -35,11 +40,12 @@ func Chunks(src []byte) []Chunk {
 		case '\n':
 			if lineBlank && depth == 0 && (last == ';' || last == '}') && line > start {
 				// Line `line` is blank: the chunk ends before it.
-				out = append(out, Chunk{Start: start, End: line - 1, From: from, To: pre.lineStart[line-1]})
-				from, start = pre.lineStart[line-1], line
+				out = append(out, Chunk{Start: start, End: line - 1, From: from, To: lineFrom})
+				from, start = lineFrom, line
 				last = 0
 			}
 			line++
+			lineFrom = i + 1
 			lineBlank = true
 			continue
 		case ' ', '\t', '\r', '\f', '\v':

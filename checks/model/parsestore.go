@@ -1,10 +1,8 @@
 package model
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/gob"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -28,8 +26,9 @@ const MaxParseStore = 512 << 20
 var parsesBucket = []byte("parses")
 
 // ParseStore keeps the parses of whole tree files' chunks between runs,
-// in a bbolt database beside the tree index's cache: a warm run parses
-// only what the series change. Parses are keyed by the text and by the
+// in a bbolt database beside the tree index's cache (each parse in
+// cfront's binary encoding): a warm run parses only what the series
+// change. Parses are keyed by the text and by the
 // patchbot executable, so that a rebuilt front end never reads an older
 // one's results. It is safe for concurrent use.
 type ParseStore struct {
@@ -82,7 +81,7 @@ func (s *ParseStore) get(ctx context.Context, key parseKey) (*cfront.Unit, bool)
 			return nil
 		}
 		var d cfront.Unit
-		if err := gob.NewDecoder(bytes.NewReader(v)).Decode(&d); err != nil {
+		if err := d.UnmarshalBinary(v); err != nil {
 			return err
 		}
 		u = &d
@@ -97,12 +96,12 @@ func (s *ParseStore) get(ctx context.Context, key parseKey) (*cfront.Unit, bool)
 
 // add queues a parse for Close to write.
 func (s *ParseStore) add(key parseKey, u *cfront.Unit) {
-	var b bytes.Buffer
-	if err := gob.NewEncoder(&b).Encode(u); err != nil {
+	b, err := u.MarshalBinary()
+	if err != nil {
 		return
 	}
 	s.mu.Lock()
-	s.new[key] = b.Bytes()
+	s.new[key] = b
 	s.mu.Unlock()
 }
 
