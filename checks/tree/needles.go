@@ -74,7 +74,14 @@ func newMatcher(needles []string) *matcher {
 			}
 		}
 	}
-	// The trie; -1 is no edge.
+	// The trie; -1 is no edge. It has at most one state per needle byte
+	// besides the root.
+	states := 1
+	for _, n := range needles {
+		states += len(n)
+	}
+	m.next = make([]int32, 0, states*m.ncol)
+	m.accept = make([]bool, 0, states)
 	m.addState()
 	for _, n := range needles {
 		s := int32(0)
