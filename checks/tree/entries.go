@@ -100,6 +100,8 @@ type fileEntries struct {
 	// same is true when the content is what the store holds already: only
 	// the record's stat changes.
 	same bool
+	// gone is true when the file was removed before it could be read.
+	gone bool
 }
 
 // entriesOf turns a parse of file rel into table entries. Anonymous

@@ -3,7 +3,9 @@ package tree
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync/atomic"
@@ -18,6 +20,7 @@ const (
 	outcomeParsed parseOutcome = iota + 1
 	outcomeSame                // content unchanged, not parsed again
 	outcomeFailed              // tree-sitter could not parse it
+	outcomeGone                // removed since it was listed
 )
 
 // parseStats counts what parseFiles did.
@@ -79,6 +82,11 @@ func parseFiles(ctx context.Context, root string, files []treeFile, oldHash map[
 // holds of it.
 func parseFile(ctx context.Context, root string, f treeFile, old []byte, p *cfront.Parser) (fileEntries, parseOutcome, error) {
 	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.rel)))
+	if errors.Is(err, fs.ErrNotExist) {
+		// A checkout or an editor removed it meanwhile: it is left out
+		// (and out of the store, which lists it again when it is back).
+		return fileEntries{rel: f.rel, gone: true}, outcomeGone, nil
+	}
 	if err != nil {
 		return fileEntries{}, 0, fmt.Errorf("index tree: read %s: %w", f.rel, err)
 	}

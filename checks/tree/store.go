@@ -89,6 +89,9 @@ func writeStore(path string, w walked, parsed []fileEntries) error {
 		}
 		var funcs, structs, binds, files []kv
 		for _, p := range parsed {
+			if p.gone {
+				continue
+			}
 			funcs = append(funcs, p.funcs...)
 			structs = append(structs, p.structs...)
 			binds = append(binds, p.binds...)
@@ -142,6 +145,9 @@ func updateStore(path string, s *store, ch changes, parsed []fileEntries) error 
 			}
 		}
 		for _, p := range parsed {
+			if p.gone {
+				continue
+			}
 			rec := p.rec
 			if p.same {
 				old, err := decodeRecord(files.Get([]byte(p.rel)))
