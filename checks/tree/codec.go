@@ -28,10 +28,13 @@ func (e *enc) bool(v bool) {
 	}
 }
 
-func (e *enc) strs(ss []string) {
-	e.uint(uint64(len(ss)))
-	for _, s := range ss {
-		e.str(s)
+func (e *enc) strs(ss []string) { encList(e, ss, e.str) }
+
+// encList appends the length of items, then each item with each.
+func encList[T any](e *enc, items []T, each func(T)) {
+	e.uint(uint64(len(items)))
+	for _, it := range items {
+		each(it)
 	}
 }
 
@@ -39,12 +42,11 @@ func (e *enc) typ(t cfront.Type) { e.str(t.Text); e.strs(t.Spaces) }
 
 func (e *enc) funcType(ft cfront.FuncType) {
 	e.typ(ft.Ret)
-	e.uint(uint64(len(ft.Params)))
-	for _, p := range ft.Params {
+	encList(e, ft.Params, func(p cfront.Param) {
 		e.str(p.Name)
 		e.typ(p.Type)
 		e.int(int64(p.Line))
-	}
+	})
 	e.bool(ft.Variadic)
 }
 
@@ -59,8 +61,7 @@ func (e *enc) fn(f cfront.Func) {
 
 func (e *enc) strct(s cfront.Struct) {
 	e.str(s.Name)
-	e.uint(uint64(len(s.Members)))
-	for _, m := range s.Members {
+	encList(e, s.Members, func(m cfront.Member) {
 		e.str(m.Name)
 		e.typ(m.Type)
 		e.bool(m.Func != nil)
@@ -68,7 +69,7 @@ func (e *enc) strct(s cfront.Struct) {
 			e.funcType(*m.Func)
 		}
 		e.int(int64(m.Line))
-	}
+	})
 	e.int(int64(s.Line))
 	e.int(int64(s.EndLine))
 }
@@ -131,14 +132,17 @@ func (d *dec) bool() bool {
 	return len(b) == 1 && b[0] != 0
 }
 
-func (d *dec) strs() []string {
+func (d *dec) strs() []string { return decList(d, d.str) }
+
+// decList reads a list appended by encList; nil when it is empty.
+func decList[T any](d *dec, each func() T) []T {
 	n := d.count()
 	if n == 0 {
 		return nil
 	}
-	out := make([]string, n)
+	out := make([]T, n)
 	for i := range out {
-		out[i] = d.str()
+		out[i] = each()
 	}
 	return out
 }
@@ -147,12 +151,9 @@ func (d *dec) typ() cfront.Type { return cfront.Type{Text: d.str(), Spaces: d.st
 
 func (d *dec) funcType() cfront.FuncType {
 	ft := cfront.FuncType{Ret: d.typ()}
-	if n := d.count(); n > 0 {
-		ft.Params = make([]cfront.Param, n)
-		for i := range ft.Params {
-			ft.Params[i] = cfront.Param{Name: d.str(), Type: d.typ(), Line: int(d.int())}
-		}
-	}
+	ft.Params = decList(d, func() cfront.Param {
+		return cfront.Param{Name: d.str(), Type: d.typ(), Line: int(d.int())}
+	})
 	ft.Variadic = d.bool()
 	return ft
 }
@@ -168,18 +169,15 @@ func (d *dec) fn() cfront.Func {
 
 func (d *dec) strct() cfront.Struct {
 	s := cfront.Struct{Name: d.str()}
-	if n := d.count(); n > 0 {
-		s.Members = make([]cfront.Member, n)
-		for i := range s.Members {
-			m := cfront.Member{Name: d.str(), Type: d.typ()}
-			if d.bool() {
-				ft := d.funcType()
-				m.Func = &ft
-			}
-			m.Line = int(d.int())
-			s.Members[i] = m
+	s.Members = decList(d, func() cfront.Member {
+		m := cfront.Member{Name: d.str(), Type: d.typ()}
+		if d.bool() {
+			ft := d.funcType()
+			m.Func = &ft
 		}
-	}
+		m.Line = int(d.int())
+		return m
+	})
 	s.Line = int(d.int())
 	s.EndLine = int(d.int())
 	return s

@@ -3,6 +3,7 @@ package tree
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -174,5 +175,39 @@ func TestCodecRoundTrip(t *testing.T) {
 	d.strct()
 	if d.done("struct") == nil {
 		t.Error("a truncated struct decodes")
+	}
+}
+
+// One index serves queries from several goroutines at once, as the
+// review's parallel series do.
+func TestIndexConcurrentQueries(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{
+		"include/net/sock.h": "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n",
+		"net/a.c":            "int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
+	})
+	x, err := BuildIndex(context.Background(), root, IndexOptions{Needles: []string{"struct proto"}, CacheDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			bs := x.Bindings("proto", "ioctl")
+			_, ok := x.Struct("proto")
+			switch {
+			case len(bs) != 1 || !ok:
+				errs <- fmt.Sprintf("bindings %+v, struct %v", bs, ok)
+			case len(x.Resolve(bs[0])) != 1:
+				errs <- fmt.Sprintf("resolve %+v", x.Resolve(bs[0]))
+			default:
+				errs <- ""
+			}
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
 	}
 }
