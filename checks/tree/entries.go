@@ -21,9 +21,8 @@ const (
 	bucketBinds   = "bindings" // struct tag \x00 member
 )
 
-// entryKey is the key of the seq-th entry of file rel under name.
-func entryKey(name, rel string, seq int) []byte {
-	k := make([]byte, 0, len(name)+len(rel)+6)
+// appendKey appends the key of the seq-th entry of file rel under name.
+func appendKey(k []byte, name, rel string, seq int) []byte {
 	k = append(k, name...)
 	k = append(k, 0)
 	k = append(k, rel...)
@@ -108,19 +107,17 @@ type fileEntries struct {
 // structs, initializers of no named variable and fields that bind no
 // function are left out, as the index never answers with them.
 func entriesOf(rel string, u *cfront.Unit) (funcs, structs, binds []kv) {
+	var p packer
 	for i, f := range u.Funcs {
-		var e enc
-		e.fn(f)
-		funcs = append(funcs, kv{entryKey(f.Name, rel, i), e.b})
+		p.add(f.Name, rel, i, func(e *enc) { e.fn(f) })
 	}
+	nf := len(p.spans)
 	for i, st := range u.Structs {
-		if st.Name == "" {
-			continue
+		if st.Name != "" {
+			p.add(st.Name, rel, i, func(e *enc) { e.strct(st) })
 		}
-		var e enc
-		e.strct(st)
-		structs = append(structs, kv{entryKey(st.Name, rel, i), e.b})
 	}
+	ns := len(p.spans)
 	seq := 0
 	for _, in := range u.Inits {
 		if in.Struct == "" || in.Var == "" {
@@ -130,13 +127,43 @@ func entriesOf(rel string, u *cfront.Unit) (funcs, structs, binds []kv) {
 			if f.Ident == "" || f.Ident == "NULL" {
 				continue
 			}
-			var e enc
-			e.binding(Binding{Var: in.Var, Func: f.Ident, Line: f.Line})
-			binds = append(binds, kv{entryKey(in.Struct+"\x00"+f.Member, rel, seq), e.b})
+			p.add(in.Struct+"\x00"+f.Member, rel, seq, func(e *enc) { e.binding(Binding{Var: in.Var, Func: f.Ident, Line: f.Line}) })
 			seq++
 		}
 	}
-	return funcs, structs, binds
+	all := p.entries()
+	return all[:nf:nf], all[nf:ns:ns], all[ns:]
+}
+
+// packer builds the entries of one file in one buffer: a cold build holds
+// millions of entries until they are written, and one allocation each
+// (with its spare capacity) would double its memory.
+type packer struct {
+	e     enc
+	spans []entrySpan
+}
+
+// entrySpan locates one entry in the packer's buffer.
+type entrySpan struct{ key, val, end int }
+
+func (p *packer) add(name, rel string, seq int, val func(*enc)) {
+	sp := entrySpan{key: len(p.e.b)}
+	p.e.b = appendKey(p.e.b, name, rel, seq)
+	sp.val = len(p.e.b)
+	val(&p.e)
+	sp.end = len(p.e.b)
+	p.spans = append(p.spans, sp)
+}
+
+// entries returns the entries added, over one buffer of the exact size.
+func (p *packer) entries() []kv {
+	buf := make([]byte, len(p.e.b))
+	copy(buf, p.e.b)
+	out := make([]kv, len(p.spans))
+	for i, sp := range p.spans {
+		out[i] = kv{buf[sp.key:sp.val:sp.val], buf[sp.val:sp.end:sp.end]}
+	}
+	return out
 }
 
 // names returns the distinct names of the entries of file rel, in order.
