@@ -28,6 +28,18 @@ func writeTree(t *testing.T, root string, files map[string]string) {
 	}
 }
 
+// indexOf indexes a tree of files into a fresh store, with needles.
+func indexOf(t *testing.T, files map[string]string, needles ...string) *Index {
+	t.Helper()
+	root := t.TempDir()
+	writeTree(t, root, files)
+	x, err := BuildIndex(context.Background(), root, IndexOptions{Needles: needles, CacheDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
 // The store follows the tree: a file added in a new directory, a file
 // removed, a file touched but unchanged, a file edited.
 func TestStoreFollowsTheTree(t *testing.T) {
@@ -94,15 +106,10 @@ func TestStoreFollowsTheTree(t *testing.T) {
 // Needles decide which files an index answers with, and a second index
 // with more needles over the same store sees more.
 func TestIndexNeedleVisibility(t *testing.T) {
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	x := indexOf(t, map[string]string{
 		"net/a.c": "struct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
 		"net/b.c": "int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n",
-	})
-	x, err := BuildIndex(context.Background(), root, IndexOptions{Needles: []string{"struct proto"}, CacheDir: t.TempDir(), Log: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "struct proto")
 	for _, tc := range []struct {
 		name  string
 		x     *Index
@@ -181,15 +188,10 @@ func TestCodecRoundTrip(t *testing.T) {
 // One index serves queries from several goroutines at once, as the
 // review's parallel series do.
 func TestIndexConcurrentQueries(t *testing.T) {
-	root := t.TempDir()
-	writeTree(t, root, map[string]string{
+	x := indexOf(t, map[string]string{
 		"include/net/sock.h": "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n",
 		"net/a.c":            "int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
-	})
-	x, err := BuildIndex(context.Background(), root, IndexOptions{Needles: []string{"struct proto"}, CacheDir: t.TempDir(), Log: quietLog()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	}, "struct proto")
 	errs := make(chan string, 8)
 	for range 8 {
 		go func() {
