@@ -25,24 +25,49 @@ type TreeOptions struct {
 	Progress func(done, total int)
 }
 
-// OpenTree indexes the kernel tree at dir for reviewing ss: only the files
-// that mention what the series touch (and the structs of the rules in
-// force: opt.Rules and those inferred from ss) are parsed, and parses are
-// cached under the user cache directory, so a second run re-reads only
-// what changed.
+// OpenTree opens the index of the kernel tree at dir for reviewing ss.
+// The tree's store (under the user cache directory) holds every file
+// parsed once and is only stat-checked on later runs; the index answers
+// with the files that mention what the series touch (and the structs of
+// the rules in force: opt.Rules and those inferred from ss), as if only
+// those had been indexed, so findings do not depend on the rest of the
+// tree.
 //
 // Implementers of a converted callback are often defined in a file that
 // never names the struct (tcp_ioctl lives in net/ipv4/tcp.c, bound in
-// tcp_ipv4.c), so a second pass also indexes the files that mention the
-// functions bound to each rule's member.
+// tcp_ipv4.c), so the files that mention the functions bound to each
+// rule's member are answered with too.
 func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOptions) (*tree.Index, error) {
+	log := opt.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	// The store does not depend on the needles: it is checked against the
+	// tree (a stat of every file) while the rules are inferred.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	type opened struct {
+		x   *tree.Index
+		err error
+	}
+	done := make(chan opened, 1)
+	go func() {
+		x, err := tree.BuildIndex(ctx, dir, tree.IndexOptions{Log: log, Progress: opt.Progress})
+		done <- opened{x, err}
+	}()
 	rules := slices.Clone(opt.Rules)
 	for _, s := range ss {
 		inferred, err := InferRules(ctx, s, opt.Parses)
 		if err != nil {
+			cancel()
+			<-done
 			return nil, err
 		}
 		rules = append(rules, inferred...)
+	}
+	o := <-done
+	if o.err != nil {
+		return nil, fmt.Errorf("kernel tree %s: %w", dir, o.err)
 	}
 	needles := treeNeedles(ss, rules)
 	if len(needles) == 0 {
@@ -50,24 +75,12 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 		// would hold nothing the checks could ask for.
 		needles = []string{"struct "}
 	}
-	log := opt.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	iopt := tree.IndexOptions{Needles: needles, Log: log, Progress: opt.Progress}
-	x, err := tree.BuildIndex(ctx, dir, iopt)
-	if err != nil {
-		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
-	}
+	x := o.x.WithNeedles(needles)
 	more := boundFuncNeedles(x, rules, needles)
 	if len(more) == 0 {
 		return x, nil
 	}
-	iopt.Needles = append(needles, more...)
-	if x, err = tree.BuildIndex(ctx, dir, iopt); err != nil {
-		return nil, fmt.Errorf("kernel tree %s: %w", dir, err)
-	}
-	return x, nil
+	return x.WithNeedles(append(needles, more...)), nil
 }
 
 // boundFuncNeedles returns the names of the functions bound to the rules'

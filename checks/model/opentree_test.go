@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
@@ -16,7 +18,13 @@ import (
 // resolved to their definitions, or unconverted-implementer would miss them.
 func TestOpenTreeResolvesImplementersOutsideTheStructsFiles(t *testing.T) {
 	root := kerneltree.Linux61(t)
-	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	// The tree's store is kept between runs (only the first parses the
+	// tree), apart from the user's own.
+	if base, err := os.UserCacheDir(); err == nil {
+		t.Setenv("XDG_CACHE_HOME", filepath.Join(base, "patchbot-test", "xdg"))
+	} else {
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	}
 	rule := Rule{Struct: "proto", Member: "ioctl",
 		Old: "int (struct sock *, int, unsigned long)", New: "int (struct sock *, int, int *)"}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

@@ -4,30 +4,32 @@
 package tree
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/patchbot/patchbot/checks/cfront"
+	bolt "go.etcd.io/bbolt"
 )
 
 // Index is the index of a kernel tree: struct definitions, initializer
-// bindings and function signatures. It is read-only after BuildIndex and
-// safe for concurrent use.
+// bindings and function signatures. It answers from the tree's store,
+// reading only the entries a query names, and only with the files that
+// contain one of its needles (every file without needles). It is
+// read-only and safe for concurrent use.
 type Index struct {
 	// Root is the tree's directory.
 	Root string
 
-	files    int
-	structs  map[string][]IndexedStruct
-	funcs    map[string][]IndexedFunc
-	bindings map[bindingKey][]Binding
+	st  *store
+	vis *visibility
+	log *slog.Logger
 }
-
-type bindingKey struct{ structName, member string }
 
 // IndexedFunc is a function definition or prototype found in the tree.
 type IndexedFunc struct {
@@ -51,83 +53,129 @@ type Binding struct {
 	Line                            int
 }
 
-// add merges one file's summary into the index.
-func (x *Index) add(rel string, s *fileSummary) {
-	x.files++
-	for _, f := range s.Funcs {
-		x.funcs[f.Name] = append(x.funcs[f.Name], IndexedFunc{Func: f, File: rel})
+// WithNeedles returns an index of the same tree and store that answers
+// with the files containing one of needles (every file for none).
+func (x *Index) WithNeedles(needles []string) *Index {
+	return &Index{Root: x.Root, st: x.st, vis: newVisibility(x.Root, needles), log: x.log}
+}
+
+// Files is how many files the index answers with: the .c and .h files
+// that contain a needle (all of them without needles). It reads every
+// file of the tree.
+func (x *Index) Files() int {
+	n := 0
+	err := x.st.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketFiles)).ForEach(func(k, _ []byte) error {
+			if x.vis.visible(string(k)) {
+				n++
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		x.log.Warn("tree index unreadable", "path", x.st.path, "err", err)
 	}
-	for _, st := range s.Structs {
-		if st.Name == "" {
-			continue
-		}
-		x.structs[st.Name] = append(x.structs[st.Name], IndexedStruct{Struct: st, File: rel})
-	}
-	for _, in := range s.Inits {
-		if in.Struct == "" || in.Var == "" {
-			continue
-		}
-		for _, f := range in.Fields {
-			if f.Ident == "" || f.Ident == "NULL" {
+	return n
+}
+
+// scan calls fn with the file and encoded value of each entry of name in
+// table bucket whose file is visible, in file then source order, until fn
+// returns false. v is valid only during fn.
+func (x *Index) scan(bucket, name string, fn func(rel string, v []byte) bool) {
+	prefix := namePrefix(name)
+	err := x.st.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte(bucket)).Cursor()
+		for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+			rel, ok := keyFile(k, prefix)
+			if !ok || !x.vis.visible(rel) {
 				continue
 			}
-			k := bindingKey{in.Struct, f.Member}
-			x.bindings[k] = append(x.bindings[k], Binding{
-				Struct: in.Struct, Var: in.Var, Member: f.Member, Func: f.Ident, File: rel, Line: f.Line,
-			})
+			if !fn(rel, v) {
+				break
+			}
 		}
+		return nil
+	})
+	if err != nil {
+		x.log.Warn("tree index unreadable", "path", x.st.path, "err", err)
 	}
 }
 
-// sort orders every list by file and line.
-func (x *Index) sort() {
-	for _, v := range x.bindings {
-		slices.SortStableFunc(v, func(a, b Binding) int {
-			if c := strings.Compare(a.File, b.File); c != 0 {
-				return c
-			}
-			return a.Line - b.Line
-		})
-	}
-	for _, v := range x.funcs {
-		slices.SortStableFunc(v, func(a, b IndexedFunc) int {
-			if c := strings.Compare(a.File, b.File); c != 0 {
-				return c
-			}
-			return a.Line - b.Line
-		})
-	}
+// corrupt logs an entry that does not decode; the query goes on without it.
+func (x *Index) corrupt(err error) {
+	x.log.Warn("tree index entry skipped; delete the cache to rebuild it", "path", x.st.path, "err", err)
 }
-
-// Files is how many files were indexed: the .c and .h files that matched
-// the needles (all of them without needles).
-func (x *Index) Files() int { return x.files }
 
 // Struct returns the definition of struct name: the one under include/ when
 // there is one, else the first found.
 func (x *Index) Struct(name string) (IndexedStruct, bool) {
-	defs := x.structs[name]
-	if len(defs) == 0 {
-		return IndexedStruct{}, false
-	}
-	for _, d := range defs {
-		if strings.HasPrefix(d.File, "include/") {
-			return d, true
+	var out IndexedStruct
+	found := false
+	x.scan(bucketStructs, name, func(rel string, v []byte) bool {
+		include := strings.HasPrefix(rel, "include/")
+		if found && !include {
+			return true
 		}
-	}
-	return defs[0], true
+		d := dec{b: v}
+		st := d.strct()
+		if err := d.done("struct " + name); err != nil {
+			x.corrupt(err)
+			return true
+		}
+		out, found = IndexedStruct{Struct: st, File: rel}, true
+		return !include
+	})
+	return out, found
 }
 
 // Bindings returns the functions bound to member of struct structName in
 // designated initializers, sorted by file and line. Nested designators are
 // joined with "." ("ops.ioctl").
 func (x *Index) Bindings(structName, member string) []Binding {
-	return slices.Clone(x.bindings[bindingKey{structName, member}])
+	var out []Binding
+	x.scan(bucketBinds, structName+"\x00"+member, func(rel string, v []byte) bool {
+		d := dec{b: v}
+		vr, fn, line := d.binding()
+		if err := d.done("binding"); err != nil {
+			x.corrupt(err)
+			return true
+		}
+		out = append(out, Binding{Struct: structName, Var: vr, Member: member, Func: fn, File: rel, Line: line})
+		return true
+	})
+	sortByPlace(out, func(b Binding) (string, int) { return b.File, b.Line })
+	return out
 }
 
-// Funcs returns every definition and prototype of the function name.
+// Funcs returns every definition and prototype of the function name,
+// sorted by file and line.
 func (x *Index) Funcs(name string) []IndexedFunc {
-	return slices.Clone(x.funcs[name])
+	var out []IndexedFunc
+	x.scan(bucketFuncs, name, func(rel string, v []byte) bool {
+		d := dec{b: v}
+		f := d.fn()
+		if err := d.done("function"); err != nil {
+			x.corrupt(err)
+			return true
+		}
+		out = append(out, IndexedFunc{Func: f, File: rel})
+		return true
+	})
+	sortByPlace(out, func(f IndexedFunc) (string, int) { return f.File, f.Line })
+	return out
+}
+
+// sortByPlace sorts s by file and line, keeping the source order of
+// entries on one line.
+func sortByPlace[T any](s []T, place func(T) (string, int)) {
+	slices.SortStableFunc(s, func(a, b T) int {
+		fa, la := place(a)
+		fb, lb := place(b)
+		if c := strings.Compare(fa, fb); c != 0 {
+			return c
+		}
+		return la - lb
+	})
 }
 
 // Resolve returns what b.Func means where it is bound: the definitions and
@@ -136,7 +184,7 @@ func (x *Index) Funcs(name string) []IndexedFunc {
 // definitions in headers (static inline functions reach every includer);
 // plus the prototypes in headers. Entries of b.File come first.
 func (x *Index) Resolve(b Binding) []IndexedFunc {
-	all := x.funcs[b.Func]
+	all := x.Funcs(b.Func)
 	var out []IndexedFunc
 	for _, f := range all {
 		if f.File == b.File {

@@ -45,8 +45,19 @@ func buildLinux61(t testing.TB, cacheDir string) *Index {
 	return x
 }
 
+// testCacheDir is a store directory kept between test runs, so that only
+// the first run pays for parsing linux 6.1.
+func testCacheDir(t testing.TB, name string) string {
+	t.Helper()
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return t.TempDir()
+	}
+	return filepath.Join(base, "patchbot-test", name)
+}
+
 func TestTreeIndexLinux61ProtoIoctl(t *testing.T) {
-	x := buildLinux61(t, t.TempDir())
+	x := buildLinux61(t, testCacheDir(t, "index-tree"))
 
 	bs := x.Bindings("proto", "ioctl")
 	if len(bs) != 18 {
@@ -145,13 +156,7 @@ func TestTreeIndexCache(t *testing.T) {
 	cache := t.TempDir()
 	write := func(rel, text string) {
 		t.Helper()
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		writeTree(t, root, map[string]string{rel: text})
 	}
 	write("include/net/sock.h", "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n")
 	write("net/a.c", "static int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n")
@@ -223,35 +228,70 @@ func TestTreeIndexCache(t *testing.T) {
 	}
 }
 
-// BenchmarkIndexLinux61Cold indexes linux 6.1 net/ and include/ with the
-// needle "struct proto" into an empty cache directory.
+// BenchmarkIndexLinux61Cold builds the store of the whole linux 6.1 tree
+// (every kernel .c and .h parsed, all workers) in an empty cache
+// directory: what the first --tree run over a tree pays.
 func BenchmarkIndexLinux61Cold(b *testing.B) {
 	root := kerneltree.Linux61(b)
 	for b.Loop() {
 		b.StopTimer()
 		dir := b.TempDir()
 		b.StartTimer()
-		x, err := BuildIndex(context.Background(), root, IndexOptions{
-			Dirs: []string{"net", "include"}, Needles: []string{"struct proto"}, CacheDir: dir, Log: quietLog(),
-		})
-		if err != nil || x.Files() == 0 {
+		x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: dir, Log: quietLog()})
+		if err != nil || len(x.Bindings("proto", "ioctl")) == 0 {
 			b.Fatalf("BuildIndex: %v", err)
 		}
 	}
 }
 
-// BenchmarkIndexLinux61Warm indexes linux 6.1 net/ and include/ with the
-// needle "struct proto" from a filled cache.
+// warmLinux61 opens the index of the whole linux 6.1 tree from a store
+// kept between runs, with the needles of the leitao ioctl series.
+func warmLinux61(b *testing.B) (*Index, IndexOptions) {
+	root := kerneltree.Linux61(b)
+	opt := IndexOptions{
+		Needles:  []string{"struct proto", "sock_ioctl_out", "raw_ioctl", "udp_ioctl", "tcp_ioctl"},
+		CacheDir: testCacheDir(b, "tree-bench"),
+		Log:      quietLog(),
+	}
+	x, err := BuildIndex(context.Background(), root, opt)
+	if err != nil {
+		b.Fatalf("BuildIndex: %v", err)
+	}
+	return x, opt
+}
+
+// BenchmarkIndexLinux61Warm opens the index of the whole linux 6.1 tree
+// from a filled store: the stat check of every file and directory, no
+// entry read.
 func BenchmarkIndexLinux61Warm(b *testing.B) {
-	dir := b.TempDir()
-	buildLinux61(b, dir)
+	_, opt := warmLinux61(b)
 	root := kerneltree.Linux61(b)
 	for b.Loop() {
-		x, err := BuildIndex(context.Background(), root, IndexOptions{
-			Dirs: []string{"net", "include"}, Needles: []string{"struct proto"}, CacheDir: dir, Log: quietLog(),
-		})
-		if err != nil || len(x.Bindings("proto", "ioctl")) != 18 {
+		if _, err := BuildIndex(context.Background(), root, opt); err != nil {
 			b.Fatalf("BuildIndex: %v", err)
+		}
+	}
+}
+
+// BenchmarkIndexLinux61Queries asks a fresh index of linux 6.1 what
+// unconverted-implementer asks for the struct proto .ioctl rule: the
+// bindings, each binding resolved, the struct, and the needles' functions.
+func BenchmarkIndexLinux61Queries(b *testing.B) {
+	x, opt := warmLinux61(b)
+	for b.Loop() {
+		y := x.WithNeedles(opt.Needles)
+		bs := y.Bindings("proto", "ioctl")
+		if len(bs) != 18 {
+			b.Fatalf("%d bindings of struct proto .ioctl, want 18", len(bs))
+		}
+		for _, bd := range bs {
+			y.Resolve(bd)
+		}
+		if _, ok := y.Struct("proto"); !ok {
+			b.Fatal("struct proto not indexed")
+		}
+		for _, n := range opt.Needles[1:] {
+			y.Funcs(n)
 		}
 	}
 }
@@ -267,15 +307,7 @@ func TestTreeIndexResolve(t *testing.T) {
 		"net/b.c": "static int local_ioctl(struct sock *sk, int cmd, int *karg)\n{\n\treturn 0;\n}\n\n" +
 			"int shared_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n",
 	}
-	for rel, text := range files {
-		p := filepath.Join(root, rel)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, root, files)
 	x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: t.TempDir(), Log: quietLog()})
 	if err != nil {
 		t.Fatal(err)

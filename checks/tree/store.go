@@ -1,0 +1,302 @@
+package tree
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// storeVersion changes whenever the cfront output or the store layout
+// changes, so that entries of an older front end are never reused.
+const storeVersion = "patchbot-tree-1"
+
+// maxStores bounds the cache directory: the stores of this many trees
+// (root and Dirs) used last are kept, older ones are removed.
+const maxStores = 4
+
+// store is the on-disk index of one tree: per file its stat, content hash
+// and names, and the tables of functions, structs and bindings. It is a
+// bbolt database opened read-only, so any number of processes and
+// goroutines read it at once; a change is written to a copy that is then
+// renamed over it, never in place.
+type store struct {
+	db   *bolt.DB
+	path string
+}
+
+// storePath is where the store of root (restricted to dirs) lives.
+func storePath(cacheDir, root string, dirs []string) string {
+	key := sha256.New()
+	fmt.Fprintf(key, "%s\x00%s\x00%s", storeVersion, root, strings.Join(dirs, "\x01"))
+	return filepath.Join(cacheDir, hex.EncodeToString(key.Sum(nil))[:24]+".db")
+}
+
+// openStore opens the store at path read-only. It returns nil and no
+// error when there is none or it is of another version or unreadable: it
+// is then rebuilt.
+func openStore(path string) (*store, error) {
+	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	db, err := bolt.Open(path, 0o644, &bolt.Options{ReadOnly: true, Timeout: time.Minute})
+	if err != nil {
+		// A corrupt store is rebuilt, not an error.
+		return nil, nil
+	}
+	ok := false
+	db.View(func(tx *bolt.Tx) error {
+		m := tx.Bucket([]byte(bucketMeta))
+		ok = m != nil && string(m.Get([]byte("version"))) == storeVersion
+		return nil
+	})
+	if !ok {
+		db.Close()
+		return nil, nil
+	}
+	now := time.Now()
+	// The mtime says when the store was last used, for pruning.
+	os.Chtimes(path, now, now)
+	s := &store{db: db, path: path}
+	runtime.AddCleanup(s, func(db *bolt.DB) { db.Close() }, db)
+	return s, nil
+}
+
+// close releases the store; queries on it fail afterwards.
+func (s *store) close() error { return s.db.Close() }
+
+// writeStore writes a new store to path from a full walk and the parse of
+// every file, replacing what was there.
+func writeStore(path string, w walked, parsed []fileEntries) error {
+	return replaceStore(path, nil, func(tx *bolt.Tx) error {
+		for _, name := range []string{bucketMeta, bucketFiles, bucketDirs, bucketFuncs, bucketStructs, bucketBinds} {
+			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
+		}
+		if err := tx.Bucket([]byte(bucketMeta)).Put([]byte("version"), []byte(storeVersion)); err != nil {
+			return err
+		}
+		var funcs, structs, binds, files []kv
+		for _, p := range parsed {
+			if p.gone {
+				continue
+			}
+			funcs = append(funcs, p.funcs...)
+			structs = append(structs, p.structs...)
+			binds = append(binds, p.binds...)
+			files = append(files, kv{[]byte(p.rel), p.rec.encode()})
+		}
+		var dirs []kv
+		for _, d := range w.dirs {
+			var e enc
+			e.int(d.mtime)
+			dirs = append(dirs, kv{[]byte(d.rel), e.b})
+		}
+		for _, t := range []struct {
+			bucket  string
+			entries []kv
+		}{{bucketFuncs, funcs}, {bucketStructs, structs}, {bucketBinds, binds}, {bucketFiles, files}, {bucketDirs, dirs}} {
+			if err := putSorted(tx.Bucket([]byte(t.bucket)), t.entries); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// putSorted fills an empty bucket; in key order, its pages are filled
+// completely.
+func putSorted(b *bolt.Bucket, entries []kv) error {
+	slices.SortFunc(entries, func(a, b kv) int { return bytes.Compare(a.key, b.key) })
+	b.FillPercent = 1
+	for _, e := range entries {
+		if err := b.Put(e.key, e.val); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// updateStore writes a copy of s with ch applied to path: the entries of
+// removed and changed files are replaced by parsed.
+func updateStore(path string, s *store, ch changes, parsed []fileEntries) error {
+	return replaceStore(path, s, func(tx *bolt.Tx) error {
+		files := tx.Bucket([]byte(bucketFiles))
+		gone := slices.Clone(ch.removed)
+		for _, p := range parsed {
+			if !p.same {
+				gone = append(gone, p.rel)
+			}
+		}
+		for _, rel := range gone {
+			if err := deleteEntries(tx, files, rel); err != nil {
+				return err
+			}
+		}
+		for _, p := range parsed {
+			if p.gone {
+				continue
+			}
+			rec := p.rec
+			if p.same {
+				old, err := decodeRecord(files.Get([]byte(p.rel)))
+				if err != nil {
+					return err
+				}
+				rec.funcs, rec.structs, rec.binds = old.funcs, old.structs, old.binds
+			}
+			if err := files.Put([]byte(p.rel), rec.encode()); err != nil {
+				return err
+			}
+			for _, t := range []struct {
+				bucket  string
+				entries []kv
+			}{{bucketFuncs, p.funcs}, {bucketStructs, p.structs}, {bucketBinds, p.binds}} {
+				b := tx.Bucket([]byte(t.bucket))
+				for _, e := range t.entries {
+					if err := b.Put(e.key, e.val); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if ch.dirs == nil {
+			return nil
+		}
+		if err := tx.DeleteBucket([]byte(bucketDirs)); err != nil {
+			return err
+		}
+		dirs, err := tx.CreateBucket([]byte(bucketDirs))
+		if err != nil {
+			return err
+		}
+		for _, d := range ch.dirs {
+			var e enc
+			e.int(d.mtime)
+			if err := dirs.Put([]byte(d.rel), e.b); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// deleteEntries removes file rel's record and entries.
+func deleteEntries(tx *bolt.Tx, files *bolt.Bucket, rel string) error {
+	v := files.Get([]byte(rel))
+	if v == nil {
+		return nil
+	}
+	rec, err := decodeRecord(v)
+	if err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		bucket string
+		names  []string
+	}{{bucketFuncs, rec.funcs}, {bucketStructs, rec.structs}, {bucketBinds, rec.binds}} {
+		c := tx.Bucket([]byte(t.bucket)).Cursor()
+		for _, n := range t.names {
+			prefix := append(append(namePrefix(n), rel...), 0)
+			for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Seek(prefix) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return files.Delete([]byte(rel))
+}
+
+// replaceStore builds a store in a temporary file beside path (a copy of
+// from, or empty), runs fill in one transaction and renames the result
+// over path, so readers never see a half-written store.
+func replaceStore(path string, from *store, fill func(*bolt.Tx) error) error {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create tree index directory: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".tree-*.tmp")
+	if err != nil {
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	if from != nil {
+		err = from.db.View(func(tx *bolt.Tx) error {
+			_, err := tx.WriteTo(tmp)
+			return err
+		})
+		if err != nil {
+			tmp.Close()
+			return fmt.Errorf("copy tree index: %w", err)
+		}
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	db, err := bolt.Open(tmp.Name(), 0o644, &bolt.Options{NoSync: true, NoFreelistSync: true})
+	if err != nil {
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	if err := db.Update(fill); err != nil {
+		db.Close()
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	if err := db.Sync(); err != nil {
+		db.Close()
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	if err := db.Close(); err != nil {
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write tree index: %w", err)
+	}
+	pruneStores(dir, path)
+	return nil
+}
+
+// pruneStores keeps the maxStores stores of dir used last (keep among
+// them) and removes the others, and temporary files a crashed build left
+// more than a day ago.
+func pruneStores(dir, keep string) {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	type used struct {
+		path  string
+		mtime time.Time
+	}
+	var stores []used
+	for _, e := range ents {
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		p := filepath.Join(dir, e.Name())
+		switch {
+		case strings.HasSuffix(e.Name(), ".tmp") && time.Since(info.ModTime()) > 24*time.Hour:
+			os.Remove(p)
+		case strings.HasSuffix(e.Name(), ".db") && p != keep:
+			stores = append(stores, used{p, info.ModTime()})
+		}
+	}
+	slices.SortFunc(stores, func(a, b used) int { return b.mtime.Compare(a.mtime) })
+	for i, s := range stores {
+		if i >= maxStores-1 {
+			os.Remove(s.path)
+		}
+	}
+}

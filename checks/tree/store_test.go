@@ -1,0 +1,215 @@
+package tree
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+)
+
+func writeTree(t *testing.T, root string, files map[string]string) {
+	t.Helper()
+	for rel, text := range files {
+		p := filepath.Join(root, rel)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// indexOf indexes a tree of files into a fresh store, with needles.
+func indexOf(t *testing.T, files map[string]string, needles ...string) *Index {
+	t.Helper()
+	root := t.TempDir()
+	writeTree(t, root, files)
+	x, err := BuildIndex(context.Background(), root, IndexOptions{Needles: needles, CacheDir: t.TempDir(), Log: quietLog()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return x
+}
+
+// The store follows the tree: a file added in a new directory, a file
+// removed, a file touched but unchanged, a file edited.
+func TestStoreFollowsTheTree(t *testing.T) {
+	root, cache := t.TempDir(), t.TempDir()
+	writeTree(t, root, map[string]string{
+		"include/net/sock.h": "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n",
+		"net/a.c":            "static int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
+		"net/b.c":            "int b_ioctl(struct sock *sk, int cmd, unsigned long arg);\n",
+		"tools/x.c":          "struct proto x_prot = {\n\t.ioctl = x_ioctl,\n};\n",
+	})
+	open := func() *Index {
+		t.Helper()
+		x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: cache, Log: quietLog()})
+		if err != nil {
+			t.Fatalf("BuildIndex: %v", err)
+		}
+		return x
+	}
+	bound := func(x *Index) []string {
+		var out []string
+		for _, b := range x.Bindings("proto", "ioctl") {
+			out = append(out, b.File+":"+b.Func)
+		}
+		return out
+	}
+	if got, want := bound(open()), []string{"net/a.c:a_ioctl"}; !slices.Equal(got, want) {
+		t.Fatalf("cold: %q, want %q", got, want)
+	}
+
+	later := time.Now().Add(time.Hour)
+	writeTree(t, root, map[string]string{
+		"net/new/c.c": "struct proto c_prot = {\n\t.ioctl = b_ioctl,\n};\n",
+	})
+	if err := os.Remove(filepath.Join(root, "net/a.c")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(filepath.Join(root, "net/b.c"), later, later); err != nil {
+		t.Fatal(err)
+	}
+	x := open()
+	if got, want := bound(x), []string{"net/new/c.c:b_ioctl"}; !slices.Equal(got, want) {
+		t.Errorf("after add and remove: %q, want %q", got, want)
+	}
+	if fs := x.Funcs("a_ioctl"); len(fs) != 0 {
+		t.Errorf("a_ioctl of the removed file still indexed: %+v", fs)
+	}
+	if fs := x.Funcs("b_ioctl"); len(fs) != 1 || fs[0].File != "net/b.c" {
+		t.Errorf("b_ioctl of the touched file: %+v", fs)
+	}
+
+	writeTree(t, root, map[string]string{"net/b.c": "int b2_ioctl(struct sock *sk, int cmd, unsigned long arg);\n"})
+	if err := os.Chtimes(filepath.Join(root, "net/b.c"), later.Add(time.Hour), later.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	x = open()
+	if len(x.Funcs("b_ioctl")) != 0 || len(x.Funcs("b2_ioctl")) != 1 {
+		t.Errorf("after edit: b_ioctl %+v, b2_ioctl %+v", x.Funcs("b_ioctl"), x.Funcs("b2_ioctl"))
+	}
+	if st, ok := x.Struct("proto"); !ok || st.File != "include/net/sock.h" {
+		t.Errorf("struct proto: %+v %v", st, ok)
+	}
+}
+
+// Needles decide which files an index answers with, and a second index
+// with more needles over the same store sees more.
+func TestIndexNeedleVisibility(t *testing.T) {
+	x := indexOf(t, map[string]string{
+		"net/a.c": "struct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
+		"net/b.c": "int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n",
+	}, "struct proto")
+	for _, tc := range []struct {
+		name  string
+		x     *Index
+		funcs int
+		files int
+	}{
+		{"needle struct proto", x, 0, 1},
+		{"plus the bound function", x.WithNeedles([]string{"struct proto", "a_ioctl"}), 1, 2},
+		{"no needles", x.WithNeedles(nil), 1, 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if n := len(tc.x.Funcs("a_ioctl")); n != tc.funcs {
+				t.Errorf("Funcs(a_ioctl): %d entries, want %d", n, tc.funcs)
+			}
+			if n := tc.x.Files(); n != tc.files {
+				t.Errorf("Files() = %d, want %d", n, tc.files)
+			}
+			if n := len(tc.x.Bindings("proto", "ioctl")); n != 1 {
+				t.Errorf("Bindings: %d, want 1", n)
+			}
+		})
+	}
+}
+
+func TestMatcherIsBytesContains(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	word := func(n int) string {
+		b := make([]byte, 1+r.IntN(n))
+		for i := range b {
+			b[i] = "ab_ c"[r.IntN(5)]
+		}
+		return string(b)
+	}
+	for range 2000 {
+		needles := make([]string, 1+r.IntN(6))
+		for i := range needles {
+			needles[i] = word(5)
+		}
+		text := []byte(word(40))
+		want := slices.ContainsFunc(needles, func(n string) bool { return bytes.Contains(text, []byte(n)) })
+		if got := newMatcher(needles).match(text); got != want {
+			t.Fatalf("needles %q in %q: got %v, want %v", needles, text, got, want)
+		}
+	}
+}
+
+func TestCodecRoundTrip(t *testing.T) {
+	ft := cfront.FuncType{Ret: cfront.Type{Text: "int"}, Params: []cfront.Param{
+		{Name: "sk", Type: cfront.Type{Text: "struct sock *"}, Line: 3},
+		{Type: cfront.Type{Text: "void __user *", Spaces: []string{"__user"}}, Line: 4},
+	}, Variadic: true}
+	f := cfront.Func{Name: "f", Type: ft, Definition: true, Static: true, Line: 3, EndLine: 9}
+	var e enc
+	e.fn(f)
+	d := dec{b: e.b}
+	if got := d.fn(); !reflect.DeepEqual(got, f) || d.done("func") != nil {
+		t.Errorf("func: got %+v, want %+v", got, f)
+	}
+	st := cfront.Struct{Name: "proto", Line: 1, EndLine: 5, Members: []cfront.Member{
+		{Name: "ioctl", Type: cfront.Type{Text: "int (*)(struct sock *)"}, Func: &ft, Line: 2},
+		{Name: "name", Type: cfront.Type{Text: "char [32]"}, Line: 3},
+	}}
+	e = enc{}
+	e.strct(st)
+	d = dec{b: e.b}
+	if got := d.strct(); !reflect.DeepEqual(got, st) || d.done("struct") != nil {
+		t.Errorf("struct: got %+v, want %+v", got, st)
+	}
+	d = dec{b: e.b[:len(e.b)-1]}
+	d.strct()
+	if d.done("struct") == nil {
+		t.Error("a truncated struct decodes")
+	}
+}
+
+// One index serves queries from several goroutines at once, as the
+// review's parallel series do.
+func TestIndexConcurrentQueries(t *testing.T) {
+	x := indexOf(t, map[string]string{
+		"include/net/sock.h": "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n",
+		"net/a.c":            "int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
+	}, "struct proto")
+	errs := make(chan string, 8)
+	for range 8 {
+		go func() {
+			bs := x.Bindings("proto", "ioctl")
+			_, ok := x.Struct("proto")
+			switch {
+			case len(bs) != 1 || !ok:
+				errs <- fmt.Sprintf("bindings %+v, struct %v", bs, ok)
+			case len(x.Resolve(bs[0])) != 1:
+				errs <- fmt.Sprintf("resolve %+v", x.Resolve(bs[0]))
+			default:
+				errs <- ""
+			}
+		}()
+	}
+	for range 8 {
+		if e := <-errs; e != "" {
+			t.Error(e)
+		}
+	}
+}
