@@ -48,8 +48,11 @@ type Message struct {
 	HasXPatchbot bool
 	// Body is the patch-carrying text, LF line endings.
 	Body string
-	// Raw holds the message bytes as read (after mbox unescaping).
+	// Raw holds the message bytes as read (after mbox unescaping). Readers
+	// that only review may drop it once parsed (Size stays).
 	Raw []byte
+	// Size is len(Raw) as read.
+	Size int
 	// Source names where the message came from: a file path, "mbox:N"
 	// within a file, "imap:UID", "-" for standard input.
 	Source string

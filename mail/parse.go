@@ -50,7 +50,7 @@ const maxMIMEDepth = 16
 // MIME before any text, empty input); err then says why. Parse never
 // panics, whatever the input.
 func Parse(raw []byte, source string) (*Message, error) {
-	msg := &Message{Raw: raw, Source: source}
+	msg := &Message{Raw: raw, Size: len(raw), Source: source}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return nil, &ReadError{Source: source, Err: ErrEmpty}
 	}

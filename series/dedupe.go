@@ -23,7 +23,7 @@ func dedupe(msgs []*mail.Message) ([]*mail.Message, []duplicate) {
 	sorted = slices.DeleteFunc(sorted, func(m *mail.Message) bool { return m == nil })
 	slices.SortStableFunc(sorted, func(a, b *mail.Message) int {
 		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.MessageID, b.MessageID),
-			cmp.Compare(a.Source, b.Source), cmp.Compare(len(a.Raw), len(b.Raw)))
+			cmp.Compare(a.Source, b.Source), cmp.Compare(a.Size, b.Size))
 	})
 	seen := make(map[string]int, len(sorted))
 	out := sorted[:0:0]

@@ -249,6 +249,9 @@ func isKernelTree(dir string) bool {
 func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar) (msgs []*mail.Message, emptyRange bool) {
 	r := &mail.Reader{Stdin: std.in}
 	collect := func(m *mail.Message) error {
+		// The review needs the decoded mail only: a mailbox's raw bytes
+		// would double what it costs in memory.
+		m.Raw = nil
 		msgs = append(msgs, m)
 		bar.Add(1)
 		return nil

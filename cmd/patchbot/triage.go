@@ -191,6 +191,7 @@ func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (t
 			fmt.Fprintf(errw, "patchbot: %v\n", perr)
 			return nil
 		}
+		m.Raw = nil // the review needs the decoded mail only
 		in.msgs = append(in.msgs, m)
 		if m.MessageID != "" {
 			in.uids[m.MessageID] = append(in.uids[m.MessageID], uid)
@@ -210,6 +211,7 @@ func readTriagePaths(ctx context.Context, paths []string, std stdio, log *slog.L
 	bar := progress.New(std.err, "reading mail", 0)
 	r := &mail.Reader{Stdin: std.in, Log: log}
 	errs, err := r.ReadPaths(ctx, paths, func(m *mail.Message) error {
+		m.Raw = nil // the review needs the decoded mail only
 		in.msgs = append(in.msgs, m)
 		bar.Add(1)
 		return nil
