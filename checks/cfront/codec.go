@@ -6,294 +6,325 @@ import (
 	"fmt"
 )
 
-// unitFormat is the first byte of MarshalBinary's output; it changes with
-// the layout.
+// The binary encoding of the front end's types, for the stores that keep
+// parses between runs (the tree index, the parse store): uvarints,
+// varints and length-prefixed strings in a fixed order. It decodes many
+// times faster than gob, which describes its types anew in every value,
+// and a reader decodes only the values it reads. Empty lists decode as
+// nil, as gob did.
+
+// unitFormat is the first byte of Unit.MarshalBinary's output; it changes
+// with the layout.
 const unitFormat = 1
 
-// errUnitFormat is a Unit encoding this build cannot read.
-var errUnitFormat = errors.New("not a unit encoding of this build")
+// ErrCorrupt is an encoding that does not decode: short, malformed, or of
+// another layout.
+var ErrCorrupt = errors.New("corrupt encoding")
 
-// MarshalBinary encodes the unit compactly (lengths and numbers as
-// varints, strings as bytes), for stores that keep parses between runs:
-// a fixed layout decodes many times faster than gob's, which describes
-// its types anew in every value. Empty lists decode as nil.
-func (u *Unit) MarshalBinary() ([]byte, error) {
-	var e unitEncoder
-	e.byte(unitFormat)
-	e.bool(u.Recovered)
-	e.len(len(u.Funcs))
-	for _, f := range u.Funcs {
-		e.str(f.Name)
-		e.funcType(f.Type)
-		e.bool(f.Definition)
-		e.bool(f.Static)
-		e.int(f.Line)
-		e.int(f.EndLine)
-	}
-	e.len(len(u.Structs))
-	for _, s := range u.Structs {
-		e.str(s.Name)
-		e.len(len(s.Members))
-		for _, m := range s.Members {
-			e.str(m.Name)
-			e.typ(m.Type)
-			e.bool(m.Func != nil)
-			if m.Func != nil {
-				e.funcType(*m.Func)
-			}
-			e.int(m.Line)
-		}
-		e.int(s.Line)
-		e.int(s.EndLine)
-	}
-	e.len(len(u.Inits))
-	for _, in := range u.Inits {
-		e.str(in.Struct)
-		e.str(in.Var)
-		e.int(in.Line)
-		e.len(len(in.Fields))
-		for _, f := range in.Fields {
-			e.str(f.Member)
-			e.str(f.Value)
-			e.str(f.Ident)
-			e.int(f.Line)
-		}
-	}
-	e.len(len(u.Calls))
-	for _, c := range u.Calls {
-		e.str(c.Func)
-		e.len(len(c.Args))
-		for _, a := range c.Args {
-			e.expr(a)
-		}
-		e.int(c.Line)
-		e.str(c.InFunc)
-	}
-	e.len(len(u.Casts))
-	for _, c := range u.Casts {
-		e.typ(c.To)
-		e.expr(c.Expr)
-		e.int(c.Line)
-		e.str(c.InFunc)
-	}
-	e.len(len(u.Decls))
-	for _, d := range u.Decls {
-		e.str(d.Name)
-		e.typ(d.Type)
-		e.int(int(d.Kind))
-		e.str(d.InFunc)
-		e.int(d.Line)
-	}
-	return e.b, nil
+// Encoder appends values to B.
+type Encoder struct {
+	// B holds what was encoded so far; callers may append their own bytes
+	// (keys, framing) between values.
+	B []byte
 }
 
-// UnmarshalBinary decodes what MarshalBinary encoded.
-func (u *Unit) UnmarshalBinary(b []byte) (err error) {
-	d := unitDecoder{b: b}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("decode unit: %v", r)
-		}
-	}()
-	if d.byte() != unitFormat {
-		return errUnitFormat
-	}
-	var v Unit
-	v.Recovered = d.bool()
-	if n := d.len(); n > 0 {
-		v.Funcs = make([]Func, n)
-		for i := range v.Funcs {
-			f := &v.Funcs[i]
-			f.Name = d.str()
-			f.Type = d.funcType()
-			f.Definition = d.bool()
-			f.Static = d.bool()
-			f.Line = d.int()
-			f.EndLine = d.int()
-		}
-	}
-	if n := d.len(); n > 0 {
-		v.Structs = make([]Struct, n)
-		for i := range v.Structs {
-			s := &v.Structs[i]
-			s.Name = d.str()
-			if m := d.len(); m > 0 {
-				s.Members = make([]Member, m)
-				for j := range s.Members {
-					mb := &s.Members[j]
-					mb.Name = d.str()
-					mb.Type = d.typ()
-					if d.bool() {
-						ft := d.funcType()
-						mb.Func = &ft
-					}
-					mb.Line = d.int()
-				}
-			}
-			s.Line = d.int()
-			s.EndLine = d.int()
-		}
-	}
-	if n := d.len(); n > 0 {
-		v.Inits = make([]Init, n)
-		for i := range v.Inits {
-			in := &v.Inits[i]
-			in.Struct = d.str()
-			in.Var = d.str()
-			in.Line = d.int()
-			if m := d.len(); m > 0 {
-				in.Fields = make([]Field, m)
-				for j := range in.Fields {
-					f := &in.Fields[j]
-					f.Member = d.str()
-					f.Value = d.str()
-					f.Ident = d.str()
-					f.Line = d.int()
-				}
-			}
-		}
-	}
-	if n := d.len(); n > 0 {
-		v.Calls = make([]Call, n)
-		for i := range v.Calls {
-			c := &v.Calls[i]
-			c.Func = d.str()
-			if m := d.len(); m > 0 {
-				c.Args = make([]Expr, m)
-				for j := range c.Args {
-					c.Args[j] = d.expr()
-				}
-			}
-			c.Line = d.int()
-			c.InFunc = d.str()
-		}
-	}
-	if n := d.len(); n > 0 {
-		v.Casts = make([]Cast, n)
-		for i := range v.Casts {
-			c := &v.Casts[i]
-			c.To = d.typ()
-			c.Expr = d.expr()
-			c.Line = d.int()
-			c.InFunc = d.str()
-		}
-	}
-	if n := d.len(); n > 0 {
-		v.Decls = make([]Decl, n)
-		for i := range v.Decls {
-			dc := &v.Decls[i]
-			dc.Name = d.str()
-			dc.Type = d.typ()
-			dc.Kind = DeclKind(d.int())
-			dc.InFunc = d.str()
-			dc.Line = d.int()
-		}
-	}
-	if len(d.b) != 0 {
-		return fmt.Errorf("decode unit: %d bytes left over", len(d.b))
-	}
-	*u = v
-	return nil
-}
+// Uint appends v.
+func (e *Encoder) Uint(v uint64) { e.B = binary.AppendUvarint(e.B, v) }
 
-// unitEncoder appends a Unit's fields.
-type unitEncoder struct{ b []byte }
+// Int appends v.
+func (e *Encoder) Int(v int64) { e.B = binary.AppendVarint(e.B, v) }
 
-func (e *unitEncoder) byte(c byte) { e.b = append(e.b, c) }
-func (e *unitEncoder) bool(v bool) {
+// Str appends s.
+func (e *Encoder) Str(s string) { e.Uint(uint64(len(s))); e.B = append(e.B, s...) }
+
+// Bool appends v.
+func (e *Encoder) Bool(v bool) {
 	if v {
-		e.b = append(e.b, 1)
+		e.B = append(e.B, 1)
 	} else {
-		e.b = append(e.b, 0)
+		e.B = append(e.B, 0)
 	}
 }
-func (e *unitEncoder) int(v int)    { e.b = binary.AppendVarint(e.b, int64(v)) }
-func (e *unitEncoder) len(n int)    { e.b = binary.AppendUvarint(e.b, uint64(n)) }
-func (e *unitEncoder) str(s string) { e.len(len(s)); e.b = append(e.b, s...) }
-func (e *unitEncoder) typ(t Type) {
-	e.str(t.Text)
-	e.len(len(t.Spaces))
-	for _, s := range t.Spaces {
-		e.str(s)
+
+// Strs appends a list of strings.
+func (e *Encoder) Strs(ss []string) { EncodeList(e, ss, e.Str) }
+
+// EncodeList appends the length of items, then each item with each.
+func EncodeList[T any](e *Encoder, items []T, each func(T)) {
+	e.Uint(uint64(len(items)))
+	for _, it := range items {
+		each(it)
 	}
 }
-func (e *unitEncoder) funcType(ft FuncType) {
-	e.typ(ft.Ret)
-	e.len(len(ft.Params))
-	for _, p := range ft.Params {
-		e.str(p.Name)
-		e.typ(p.Type)
-		e.int(p.Line)
-	}
-	e.bool(ft.Variadic)
+
+// Type appends t.
+func (e *Encoder) Type(t Type) { e.Str(t.Text); e.Strs(t.Spaces) }
+
+// FuncType appends ft.
+func (e *Encoder) FuncType(ft FuncType) {
+	e.Type(ft.Ret)
+	EncodeList(e, ft.Params, func(p Param) {
+		e.Str(p.Name)
+		e.Type(p.Type)
+		e.Int(int64(p.Line))
+	})
+	e.Bool(ft.Variadic)
 }
-func (e *unitEncoder) expr(x Expr) {
-	e.str(x.Text)
-	e.str(x.Ident)
-	e.bool(x.Cast != nil)
+
+// Func appends f.
+func (e *Encoder) Func(f Func) {
+	e.Str(f.Name)
+	e.FuncType(f.Type)
+	e.Bool(f.Definition)
+	e.Bool(f.Static)
+	e.Int(int64(f.Line))
+	e.Int(int64(f.EndLine))
+}
+
+// Struct appends s.
+func (e *Encoder) Struct(s Struct) {
+	e.Str(s.Name)
+	EncodeList(e, s.Members, func(m Member) {
+		e.Str(m.Name)
+		e.Type(m.Type)
+		e.Bool(m.Func != nil)
+		if m.Func != nil {
+			e.FuncType(*m.Func)
+		}
+		e.Int(int64(m.Line))
+	})
+	e.Int(int64(s.Line))
+	e.Int(int64(s.EndLine))
+}
+
+// expr appends x.
+func (e *Encoder) expr(x Expr) {
+	e.Str(x.Text)
+	e.Str(x.Ident)
+	e.Bool(x.Cast != nil)
 	if x.Cast != nil {
-		e.typ(*x.Cast)
+		e.Type(*x.Cast)
 	}
 }
 
-// unitDecoder reads what unitEncoder wrote; it panics on short input,
-// which UnmarshalBinary turns into an error.
-type unitDecoder struct{ b []byte }
-
-func (d *unitDecoder) byte() byte {
-	c := d.b[0]
-	d.b = d.b[1:]
-	return c
+// Decoder reads values an Encoder appended; the first error sticks, and
+// Done reports it.
+type Decoder struct {
+	b   []byte
+	err error
 }
-func (d *unitDecoder) bool() bool { return d.byte() != 0 }
-func (d *unitDecoder) int() int {
-	v, n := binary.Varint(d.b)
+
+// NewDecoder reads b.
+func NewDecoder(b []byte) *Decoder { return &Decoder{b: b} }
+
+// Uint reads a uint.
+func (d *Decoder) Uint() uint64 { return varint(d, binary.Uvarint) }
+
+// Int reads an int.
+func (d *Decoder) Int() int64 { return varint(d, binary.Varint) }
+
+// varint reads one varint with read (binary.Uvarint or binary.Varint).
+func varint[T uint64 | int64](d *Decoder, read func([]byte) (T, int)) T {
+	if d.err != nil {
+		return 0
+	}
+	v, n := read(d.b)
 	if n <= 0 {
-		panic("bad varint")
+		d.err = ErrCorrupt
+		return 0
 	}
 	d.b = d.b[n:]
-	return int(v)
+	return v
 }
-func (d *unitDecoder) len() int {
-	v, n := binary.Uvarint(d.b)
-	if n <= 0 || v > uint64(len(d.b)) {
-		panic("bad length")
+
+// Count reads a list's or a string's length.
+func (d *Decoder) Count() int {
+	n := d.Uint()
+	if n > uint64(len(d.b)) {
+		// Every element takes at least one byte.
+		d.err = ErrCorrupt
+		return 0
 	}
+	return int(n)
+}
+
+// Bytes reads n bytes (a view of the input).
+func (d *Decoder) Bytes(n int) []byte {
+	if d.err != nil {
+		return nil
+	}
+	if n > len(d.b) {
+		d.err = ErrCorrupt
+		return nil
+	}
+	b := d.b[:n]
 	d.b = d.b[n:]
-	return int(v)
+	return b
 }
-func (d *unitDecoder) str() string {
-	n := d.len()
-	s := string(d.b[:n])
-	d.b = d.b[n:]
-	return s
+
+// Str reads a string.
+func (d *Decoder) Str() string { return string(d.Bytes(d.Count())) }
+
+// Bool reads a bool.
+func (d *Decoder) Bool() bool {
+	b := d.Bytes(1)
+	return len(b) == 1 && b[0] != 0
 }
-func (d *unitDecoder) typ() Type {
-	t := Type{Text: d.str()}
-	if n := d.len(); n > 0 {
-		t.Spaces = make([]string, n)
-		for i := range t.Spaces {
-			t.Spaces[i] = d.str()
-		}
+
+// Strs reads a list of strings.
+func (d *Decoder) Strs() []string { return DecodeList(d, d.Str) }
+
+// DecodeList reads a list EncodeList appended; nil when it is empty.
+func DecodeList[T any](d *Decoder, each func() T) []T {
+	n := d.Count()
+	if n == 0 {
+		return nil
 	}
-	return t
-}
-func (d *unitDecoder) funcType() FuncType {
-	ft := FuncType{Ret: d.typ()}
-	if n := d.len(); n > 0 {
-		ft.Params = make([]Param, n)
-		for i := range ft.Params {
-			ft.Params[i] = Param{Name: d.str(), Type: d.typ(), Line: d.int()}
-		}
+	out := make([]T, n)
+	for i := range out {
+		out[i] = each()
 	}
-	ft.Variadic = d.bool()
+	return out
+}
+
+// Type reads a Type.
+func (d *Decoder) Type() Type { return Type{Text: d.Str(), Spaces: d.Strs()} }
+
+// FuncType reads a FuncType.
+func (d *Decoder) FuncType() FuncType {
+	ft := FuncType{Ret: d.Type()}
+	ft.Params = DecodeList(d, func() Param {
+		return Param{Name: d.Str(), Type: d.Type(), Line: int(d.Int())}
+	})
+	ft.Variadic = d.Bool()
 	return ft
 }
-func (d *unitDecoder) expr() Expr {
-	x := Expr{Text: d.str(), Ident: d.str()}
-	if d.bool() {
-		t := d.typ()
+
+// Func reads a Func.
+func (d *Decoder) Func() Func {
+	f := Func{Name: d.Str(), Type: d.FuncType()}
+	f.Definition = d.Bool()
+	f.Static = d.Bool()
+	f.Line = int(d.Int())
+	f.EndLine = int(d.Int())
+	return f
+}
+
+// Struct reads a Struct.
+func (d *Decoder) Struct() Struct {
+	s := Struct{Name: d.Str()}
+	s.Members = DecodeList(d, func() Member {
+		m := Member{Name: d.Str(), Type: d.Type()}
+		if d.Bool() {
+			ft := d.FuncType()
+			m.Func = &ft
+		}
+		m.Line = int(d.Int())
+		return m
+	})
+	s.Line = int(d.Int())
+	s.EndLine = int(d.Int())
+	return s
+}
+
+// expr reads an Expr.
+func (d *Decoder) expr() Expr {
+	x := Expr{Text: d.Str(), Ident: d.Str()}
+	if d.Bool() {
+		t := d.Type()
 		x.Cast = &t
 	}
 	return x
+}
+
+// Err is the first decoding error, for a reader of a value's first
+// fields only (see Done).
+func (d *Decoder) Err() error { return d.err }
+
+// Done reports a decoding error, or bytes left over, naming what was
+// decoded.
+func (d *Decoder) Done(what string) error {
+	if d.err == nil && len(d.b) != 0 {
+		d.err = ErrCorrupt
+	}
+	if d.err != nil {
+		return fmt.Errorf("decode %s: %w", what, d.err)
+	}
+	return nil
+}
+
+// MarshalBinary encodes the unit.
+func (u *Unit) MarshalBinary() ([]byte, error) {
+	e := &Encoder{B: []byte{unitFormat}}
+	e.Bool(u.Recovered)
+	EncodeList(e, u.Funcs, e.Func)
+	EncodeList(e, u.Structs, e.Struct)
+	EncodeList(e, u.Inits, func(in Init) {
+		e.Str(in.Struct)
+		e.Str(in.Var)
+		e.Int(int64(in.Line))
+		EncodeList(e, in.Fields, func(f Field) {
+			e.Str(f.Member)
+			e.Str(f.Value)
+			e.Str(f.Ident)
+			e.Int(int64(f.Line))
+		})
+	})
+	EncodeList(e, u.Calls, func(c Call) {
+		e.Str(c.Func)
+		EncodeList(e, c.Args, e.expr)
+		e.Int(int64(c.Line))
+		e.Str(c.InFunc)
+	})
+	EncodeList(e, u.Casts, func(c Cast) {
+		e.Type(c.To)
+		e.expr(c.Expr)
+		e.Int(int64(c.Line))
+		e.Str(c.InFunc)
+	})
+	EncodeList(e, u.Decls, func(dc Decl) {
+		e.Str(dc.Name)
+		e.Type(dc.Type)
+		e.Int(int64(dc.Kind))
+		e.Str(dc.InFunc)
+		e.Int(int64(dc.Line))
+	})
+	return e.B, nil
+}
+
+// UnmarshalBinary decodes what MarshalBinary encoded; on an error u is
+// left as it was.
+func (u *Unit) UnmarshalBinary(b []byte) error {
+	if len(b) == 0 || b[0] != unitFormat {
+		return fmt.Errorf("decode unit: %w", ErrCorrupt)
+	}
+	d := NewDecoder(b[1:])
+	v := Unit{Recovered: d.Bool()}
+	v.Funcs = DecodeList(d, d.Func)
+	v.Structs = DecodeList(d, d.Struct)
+	v.Inits = DecodeList(d, func() Init {
+		in := Init{Struct: d.Str(), Var: d.Str(), Line: int(d.Int())}
+		in.Fields = DecodeList(d, func() Field {
+			return Field{Member: d.Str(), Value: d.Str(), Ident: d.Str(), Line: int(d.Int())}
+		})
+		return in
+	})
+	v.Calls = DecodeList(d, func() Call {
+		c := Call{Func: d.Str()}
+		c.Args = DecodeList(d, d.expr)
+		c.Line = int(d.Int())
+		c.InFunc = d.Str()
+		return c
+	})
+	v.Casts = DecodeList(d, func() Cast {
+		return Cast{To: d.Type(), Expr: d.expr(), Line: int(d.Int()), InFunc: d.Str()}
+	})
+	v.Decls = DecodeList(d, func() Decl {
+		return Decl{Name: d.Str(), Type: d.Type(), Kind: DeclKind(d.Int()), InFunc: d.Str(), Line: int(d.Int())}
+	})
+	if err := d.Done("unit"); err != nil {
+		return err
+	}
+	*u = v
+	return nil
 }

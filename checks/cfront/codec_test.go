@@ -32,6 +32,16 @@ func TestUnitBinaryRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(&got, u) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, *u)
 	}
+	var e Encoder
+	e.Struct(u.Structs[0])
+	d := NewDecoder(e.B[:len(e.B)-1])
+	d.Struct()
+	if d.Done("struct") == nil {
+		t.Error("a truncated struct decodes")
+	}
+	if err := got.UnmarshalBinary(b[:len(b)-1]); err == nil {
+		t.Error("a truncated unit decodes")
+	}
 }
 
 // The parses of real C survive the encoding: encoding the decoded unit

@@ -55,30 +55,30 @@ type fileRecord struct {
 }
 
 func (r *fileRecord) encode() []byte {
-	var e enc
-	e.int(r.size)
-	e.int(r.mtime)
-	e.str(string(r.hash))
-	e.strs(r.funcs)
-	e.strs(r.structs)
-	e.strs(r.binds)
-	return e.b
+	var e cfront.Encoder
+	e.Int(r.size)
+	e.Int(r.mtime)
+	e.Str(string(r.hash))
+	e.Strs(r.funcs)
+	e.Strs(r.structs)
+	e.Strs(r.binds)
+	return e.B
 }
 
 // decodeStat reads the stat and hash of an encoded record only.
 func decodeStat(b []byte) (size, mtime int64, hash []byte, err error) {
-	d := dec{b: b}
-	size, mtime = d.int(), d.int()
-	hash = d.bytes(d.count())
-	return size, mtime, hash, d.err
+	d := cfront.NewDecoder(b)
+	size, mtime = d.Int(), d.Int()
+	hash = d.Bytes(d.Count())
+	return size, mtime, hash, d.Err()
 }
 
 func decodeRecord(b []byte) (fileRecord, error) {
-	d := dec{b: b}
-	r := fileRecord{size: d.int(), mtime: d.int()}
-	r.hash = []byte(d.str())
-	r.funcs, r.structs, r.binds = d.strs(), d.strs(), d.strs()
-	return r, d.done("file record")
+	d := cfront.NewDecoder(b)
+	r := fileRecord{size: d.Int(), mtime: d.Int()}
+	r.hash = []byte(d.Str())
+	r.funcs, r.structs, r.binds = d.Strs(), d.Strs(), d.Strs()
+	return r, d.Done("file record")
 }
 
 // contentHash is the hash of a file's content kept in its record: a file
@@ -109,12 +109,12 @@ type fileEntries struct {
 func entriesOf(rel string, u *cfront.Unit) (funcs, structs, binds []kv) {
 	var p packer
 	for i, f := range u.Funcs {
-		p.add(f.Name, rel, i, func(e *enc) { e.fn(f) })
+		p.add(f.Name, rel, i, func(e *cfront.Encoder) { e.Func(f) })
 	}
 	nf := len(p.spans)
 	for i, st := range u.Structs {
 		if st.Name != "" {
-			p.add(st.Name, rel, i, func(e *enc) { e.strct(st) })
+			p.add(st.Name, rel, i, func(e *cfront.Encoder) { e.Struct(st) })
 		}
 	}
 	ns := len(p.spans)
@@ -127,7 +127,7 @@ func entriesOf(rel string, u *cfront.Unit) (funcs, structs, binds []kv) {
 			if f.Ident == "" || f.Ident == "NULL" {
 				continue
 			}
-			p.add(in.Struct+"\x00"+f.Member, rel, seq, func(e *enc) { e.binding(Binding{Var: in.Var, Func: f.Ident, Line: f.Line}) })
+			p.add(in.Struct+"\x00"+f.Member, rel, seq, func(e *cfront.Encoder) { encodeBinding(e, Binding{Var: in.Var, Func: f.Ident, Line: f.Line}) })
 			seq++
 		}
 	}
@@ -139,26 +139,26 @@ func entriesOf(rel string, u *cfront.Unit) (funcs, structs, binds []kv) {
 // millions of entries until they are written, and one allocation each
 // (with its spare capacity) would double its memory.
 type packer struct {
-	e     enc
+	e     cfront.Encoder
 	spans []entrySpan
 }
 
 // entrySpan locates one entry in the packer's buffer.
 type entrySpan struct{ key, val, end int }
 
-func (p *packer) add(name, rel string, seq int, val func(*enc)) {
-	sp := entrySpan{key: len(p.e.b)}
-	p.e.b = appendKey(p.e.b, name, rel, seq)
-	sp.val = len(p.e.b)
+func (p *packer) add(name, rel string, seq int, val func(*cfront.Encoder)) {
+	sp := entrySpan{key: len(p.e.B)}
+	p.e.B = appendKey(p.e.B, name, rel, seq)
+	sp.val = len(p.e.B)
 	val(&p.e)
-	sp.end = len(p.e.b)
+	sp.end = len(p.e.B)
 	p.spans = append(p.spans, sp)
 }
 
 // entries returns the entries added, over one buffer of the exact size.
 func (p *packer) entries() []kv {
-	buf := make([]byte, len(p.e.b))
-	copy(buf, p.e.b)
+	buf := make([]byte, len(p.e.B))
+	copy(buf, p.e.B)
 	out := make([]kv, len(p.spans))
 	for i, sp := range p.spans {
 		out[i] = kv{buf[sp.key:sp.val:sp.val], buf[sp.val:sp.end:sp.end]}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"syscall"
 
+	"github.com/patchbot/patchbot/checks/cfront"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -56,9 +57,9 @@ func (s *store) check(ctx context.Context, root string, workers int) (changes, e
 			return err
 		}
 		return tx.Bucket([]byte(bucketDirs)).ForEach(func(k, v []byte) error {
-			d := dec{b: v}
-			dirs = append(dirs, treeDir{string(k), d.int()})
-			return d.done("directory record")
+			d := cfront.NewDecoder(v)
+			dirs = append(dirs, treeDir{string(k), d.Int()})
+			return d.Done("directory record")
 		})
 	})
 	if err != nil {

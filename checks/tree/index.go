@@ -116,9 +116,9 @@ func (x *Index) Struct(name string) (IndexedStruct, bool) {
 		if found && !include {
 			return true
 		}
-		d := dec{b: v}
-		st := d.strct()
-		if err := d.done("struct " + name); err != nil {
+		d := cfront.NewDecoder(v)
+		st := d.Struct()
+		if err := d.Done("struct " + name); err != nil {
 			x.corrupt(err)
 			return true
 		}
@@ -134,9 +134,9 @@ func (x *Index) Struct(name string) (IndexedStruct, bool) {
 func (x *Index) Bindings(structName, member string) []Binding {
 	var out []Binding
 	x.scan(bucketBinds, structName+"\x00"+member, func(rel string, v []byte) bool {
-		d := dec{b: v}
-		vr, fn, line := d.binding()
-		if err := d.done("binding"); err != nil {
+		d := cfront.NewDecoder(v)
+		vr, fn, line := decodeBinding(d)
+		if err := d.Done("binding"); err != nil {
 			x.corrupt(err)
 			return true
 		}
@@ -152,9 +152,9 @@ func (x *Index) Bindings(structName, member string) []Binding {
 func (x *Index) Funcs(name string) []IndexedFunc {
 	var out []IndexedFunc
 	x.scan(bucketFuncs, name, func(rel string, v []byte) bool {
-		d := dec{b: v}
-		f := d.fn()
-		if err := d.done("function"); err != nil {
+		d := cfront.NewDecoder(v)
+		f := d.Func()
+		if err := d.Done("function"); err != nil {
 			x.corrupt(err)
 			return true
 		}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/patchbot/patchbot/checks/cfront"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -99,9 +100,9 @@ func writeStore(path string, w walked, parsed []fileEntries) error {
 		}
 		var dirs []kv
 		for _, d := range w.dirs {
-			var e enc
-			e.int(d.mtime)
-			dirs = append(dirs, kv{[]byte(d.rel), e.b})
+			var e cfront.Encoder
+			e.Int(d.mtime)
+			dirs = append(dirs, kv{[]byte(d.rel), e.B})
 		}
 		for _, t := range []struct {
 			bucket  string
@@ -182,9 +183,9 @@ func updateStore(path string, s *store, ch changes, parsed []fileEntries) error 
 			return err
 		}
 		for _, d := range ch.dirs {
-			var e enc
-			e.int(d.mtime)
-			if err := dirs.Put([]byte(d.rel), e.b); err != nil {
+			var e cfront.Encoder
+			e.Int(d.mtime)
+			if err := dirs.Put([]byte(d.rel), e.B); err != nil {
 				return err
 			}
 		}

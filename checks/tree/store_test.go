@@ -7,12 +7,9 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"reflect"
 	"slices"
 	"testing"
 	"time"
-
-	"github.com/patchbot/patchbot/checks/cfront"
 )
 
 func writeTree(t *testing.T, root string, files map[string]string) {
@@ -153,35 +150,6 @@ func TestMatcherIsBytesContains(t *testing.T) {
 		if got := newMatcher(needles).match(text); got != want {
 			t.Fatalf("needles %q in %q: got %v, want %v", needles, text, got, want)
 		}
-	}
-}
-
-func TestCodecRoundTrip(t *testing.T) {
-	ft := cfront.FuncType{Ret: cfront.Type{Text: "int"}, Params: []cfront.Param{
-		{Name: "sk", Type: cfront.Type{Text: "struct sock *"}, Line: 3},
-		{Type: cfront.Type{Text: "void __user *", Spaces: []string{"__user"}}, Line: 4},
-	}, Variadic: true}
-	f := cfront.Func{Name: "f", Type: ft, Definition: true, Static: true, Line: 3, EndLine: 9}
-	var e enc
-	e.fn(f)
-	d := dec{b: e.b}
-	if got := d.fn(); !reflect.DeepEqual(got, f) || d.done("func") != nil {
-		t.Errorf("func: got %+v, want %+v", got, f)
-	}
-	st := cfront.Struct{Name: "proto", Line: 1, EndLine: 5, Members: []cfront.Member{
-		{Name: "ioctl", Type: cfront.Type{Text: "int (*)(struct sock *)"}, Func: &ft, Line: 2},
-		{Name: "name", Type: cfront.Type{Text: "char [32]"}, Line: 3},
-	}}
-	e = enc{}
-	e.strct(st)
-	d = dec{b: e.b}
-	if got := d.strct(); !reflect.DeepEqual(got, st) || d.done("struct") != nil {
-		t.Errorf("struct: got %+v, want %+v", got, st)
-	}
-	d = dec{b: e.b[:len(e.b)-1]}
-	d.strct()
-	if d.done("struct") == nil {
-		t.Error("a truncated struct decodes")
 	}
 }
 
