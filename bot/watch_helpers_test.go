@@ -47,6 +47,8 @@ func newTestBot(t testing.TB, addr, user, password string, grace time.Duration) 
 	}
 	t.Cleanup(smtpSrv.Close)
 	t.Setenv(testIMAPPasswordEnv, password)
+	// The tree index and parse stores stay out of the user's cache.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	dir := t.TempDir()
 	tree := filepath.Join(dir, "tree")
 	if err := demo.ExtractTree(tree); err != nil {

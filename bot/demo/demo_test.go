@@ -12,6 +12,7 @@ import (
 )
 
 func TestDemoRepliesAndThreading(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the tree's stores stay out of the user's cache
 	res, err := Run(context.Background(), Options{Grace: time.Second})
 	if err != nil {
 		t.Fatal(err)

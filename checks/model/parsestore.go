@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -68,6 +69,8 @@ func OpenParseStore(dir string, log *slog.Logger) (*ParseStore, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("parse store %s: %w", path, err)
 	}
+	now := time.Now()
+	_ = os.Chtimes(path, now, now) // in use: see removeOtherBuilds
 	removeOtherBuilds(dir, filepath.Base(path), log)
 	return &ParseStore{db: db, log: log, new: map[parseKey][]byte{}}, nil
 }
@@ -148,16 +151,35 @@ func executableHash() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// removeOtherBuilds deletes the stores of other builds of patchbot in dir,
-// which this one never reads.
+// keepStores is how many builds' stores a cache directory keeps: the
+// ones used last (a developer's build beside the installed one), so that
+// every rebuild does not leave 50 MB behind.
+const keepStores = 3
+
+// removeOtherBuilds deletes the stores of other builds of patchbot in dir
+// but the keepStores-1 used last (a store's mtime is its last use).
 func removeOtherBuilds(dir, keep string, log *slog.Logger) {
-	old, _ := filepath.Glob(filepath.Join(dir, "parses-*.db"))
-	for _, p := range old {
+	paths, _ := filepath.Glob(filepath.Join(dir, "parses-*.db"))
+	type used struct {
+		path string
+		at   time.Time
+	}
+	var others []used
+	for _, p := range paths {
 		if filepath.Base(p) == keep {
 			continue
 		}
-		if err := os.Remove(p); err == nil {
-			log.Debug("parse store of another build removed", "path", p)
+		if st, err := os.Stat(p); err == nil {
+			others = append(others, used{p, st.ModTime()})
+		}
+	}
+	slices.SortFunc(others, func(a, b used) int { return b.at.Compare(a.at) })
+	for i, o := range others {
+		if i < keepStores-1 {
+			continue
+		}
+		if err := os.Remove(o.path); err == nil {
+			log.Debug("parse store of an older build removed", "path", o.path)
 		}
 	}
 }

@@ -3,8 +3,12 @@ package model
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/patchbot/patchbot/checks/cfront"
 )
@@ -83,5 +87,33 @@ func TestParseStoreKeepsParsesBetweenRuns(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("stored parse %+v, want %+v", got, want)
+	}
+}
+
+// A cache directory keeps the store of this build and of the builds used
+// last, keepStores in all; older builds' stores go.
+func TestParseStoreKeepsTheBuildsUsedLast(t *testing.T) {
+	dir := t.TempDir()
+	base := time.Now().Add(-time.Hour)
+	names := []string{"parses-a.db", "parses-b.db", "parses-c.db", "parses-d.db", "parses-mine.db"}
+	for i, n := range names {
+		p := filepath.Join(dir, n)
+		if err := os.WriteFile(p, nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		at := base.Add(time.Duration(i) * time.Minute) // a oldest, d newest
+		if err := os.Chtimes(p, at, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	removeOtherBuilds(dir, "parses-mine.db", slog.New(slog.DiscardHandler))
+	left, _ := filepath.Glob(filepath.Join(dir, "parses-*.db"))
+	var got []string
+	for _, p := range left {
+		got = append(got, filepath.Base(p))
+	}
+	want := []string{"parses-c.db", "parses-d.db", "parses-mine.db"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("kept %v, want %v", got, want)
 	}
 }

@@ -8,6 +8,7 @@ import (
 )
 
 func TestDemoCommand(t *testing.T) {
+	t.Setenv("XDG_CACHE_HOME", t.TempDir()) // the tree's stores stay out of the user's cache
 	var out, errw bytes.Buffer
 	code := run(context.Background(), []string{"demo", "-grace", "500ms"}, strings.NewReader(""), &out, &errw)
 	if code != exitClean {

@@ -28,6 +28,11 @@ import (
 // and stderr.
 func runCmd(t testing.TB, fn func(context.Context, []string, stdio) int, args ...string) (int, string, string) {
 	t.Helper()
+	// The tree index and parse stores of a test stay out of the user's
+	// cache.
+	if _, ok := t.(*testing.B); !ok {
+		t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	}
 	var out, errb bytes.Buffer
 	code := fn(context.Background(), args, stdio{in: strings.NewReader(""), out: &out, err: &errb})
 	return code, out.String(), errb.String()
