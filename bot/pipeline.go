@@ -406,10 +406,8 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 	for i, f := range findings {
 		fps[i] = report.Fingerprint(f)
 	}
-	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: tree, ReportedBy: p.opts.From.String()}
-	if ran := p.opts.Review.Checks(); len(ran) < len(review.Registered()) {
-		in.Checks = ran
-	}
+	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: tree, ReportedBy: p.opts.From.String(),
+		Checks: p.opts.Review.Restricted()}
 	if !s.Complete {
 		in.Grace = p.opts.Grace.String()
 	}

@@ -41,12 +41,3 @@ func CountSeverities(fs []checks.Finding) (errs, warns, notes int) {
 	}
 	return errs, warns, notes
 }
-
-// CountFindings returns how many findings the results hold in total.
-func CountFindings(rs []Result) int {
-	n := 0
-	for _, r := range rs {
-		n += len(r.Findings)
-	}
-	return n
-}

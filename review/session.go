@@ -82,6 +82,16 @@ func (s *Session) Checks() []string {
 	return out
 }
 
+// Restricted returns the checks that run when the policy leaves some of
+// the registered ones out, and nil when every check runs.
+func (s *Session) Restricted() []string {
+	ran := s.Checks()
+	if len(ran) == len(s.engine.ids()) {
+		return nil
+	}
+	return ran
+}
+
 // Run is what one Review made of its mail.
 type Run struct {
 	// Assembly is what series assembly made of the mail (set by

@@ -22,16 +22,17 @@ func (f runFigures) write(w io.Writer) {
 	var ru syscall.Rusage
 	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
 	cpu := time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-	series, p := 0, review.RunStats{}.Parses
-	if f.run != nil {
-		series, p = f.run.Stats.Series, f.run.Stats.Parses
-	}
+	var st review.RunStats
 	tree := "no tree"
-	if f.run != nil && f.run.Tree {
-		tree = "tree"
+	if f.run != nil {
+		st = f.run.Stats
+		if f.run.Tree {
+			tree = "tree"
+		}
 	}
+	p := st.Parses
 	// Maxrss is in KiB on Linux.
 	fmt.Fprintf(w, "patchbot: stats: %d mails, %d series reviewed (%s); parses: %d from memory, %d from the store, %d parsed (%.1f MB of C); %.2fs wall, %.2fs CPU, peak RSS %d MB\n",
-		f.mails, series, tree, p.Hits, p.StoreHits, p.Parsed, float64(p.ParsedBytes)/1e6,
+		f.mails, st.Series, tree, p.Hits, p.StoreHits, p.Parsed, float64(p.ParsedBytes)/1e6,
 		time.Since(f.start).Seconds(), cpu.Seconds(), ru.Maxrss/1024)
 }
