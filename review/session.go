@@ -7,7 +7,6 @@ import (
 	"sync"
 
 	"github.com/patchbot/patchbot/checks/model"
-	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -95,7 +94,7 @@ func (s *Session) Restricted() []string {
 // Run is what one Review made of its mail.
 type Run struct {
 	// Assembly is what series assembly made of the mail (set by
-	// ReviewMail): the series and the mails skipped, with why.
+	// ReviewAssembly): the series and the mails skipped, with why.
 	Assembly *series.Result
 	// Results has one result per series reviewed, in the order given;
 	// series not started when the context ended are left out.
@@ -151,15 +150,9 @@ func (r *Run) Fails() bool {
 	return false
 }
 
-// Assemble groups msgs into series (threads, versions, unthreaded
-// format-patch runs) and says which mails are not patches, and why.
-func (s *Session) Assemble(msgs []*mail.Message) *series.Result {
-	return series.Assemble(msgs)
-}
-
-// ReviewMail assembles msgs into series and reviews them (see Review).
-func (s *Session) ReviewMail(ctx context.Context, msgs []*mail.Message) (*Run, error) {
-	asm := s.Assemble(msgs)
+// ReviewAssembly reviews the series of asm (see Review) and keeps asm in
+// the run.
+func (s *Session) ReviewAssembly(ctx context.Context, asm *series.Result) (*Run, error) {
 	run, err := s.Review(ctx, asm.Series)
 	if run != nil {
 		run.Assembly = asm
@@ -189,7 +182,13 @@ func (s *Session) Review(ctx context.Context, ss []*series.Series) (*Run, error)
 	}
 	defer r.close()
 	results, reviewed := parallel(ctx, ss, s.opts.Progress, func(sr *series.Series) Result {
-		res := s.engine.review(ctx, r, sr, s.opts.Policy)
+		// A series assembled with a spill is read back for its review
+		// only, so that memory holds the series under review, not all.
+		res := Result{Series: sr}
+		if res.Err = sr.Load(); res.Err == nil {
+			defer sr.Release()
+			res = s.engine.review(ctx, r, sr, s.opts.Policy)
+		}
 		res.Verdict = s.opts.Policy.Verdict(res.Findings)
 		return res
 	})

@@ -114,7 +114,7 @@ func TestTriageReviewsEverySeries(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run, err := sess.ReviewMail(context.Background(), msgs)
+	run, err := sess.ReviewAssembly(context.Background(), series.Assemble(msgs))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -36,9 +36,17 @@ type Skip struct {
 // series are linked to each other. The result does not depend on the
 // order of msgs.
 func Assemble(msgs []*mail.Message) *Result {
+	a := NewAssembler(AssembleOptions{})
+	for _, m := range msgs {
+		a.Add(m)
+	}
+	return a.Result()
+}
+
+// assemble is Assemble of classified mails.
+func assemble(nodes []*node) *Result {
 	res := &Result{}
-	msgs, dups := dedupe(msgs)
-	nodes := classify(msgs)
+	nodes, dups := dedupe(nodes)
 	byID := make(map[string]*node, len(nodes))
 	for _, n := range nodes {
 		if n.msg.MessageID != "" {

@@ -2,9 +2,7 @@ package series
 
 import (
 	"errors"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/patchbot/patchbot/mail"
 )
@@ -37,30 +35,13 @@ type node struct {
 	versionDone     bool
 	key             *groupKey // memo of anchorKey
 	keyBusy         bool      // anchorKey is walking through this node
-}
-
-// classify parses every message once (subject, diff) on all CPUs: diff
-// parsing is most of the assembly time on a real list archive.
-func classify(msgs []*mail.Message) []*node {
-	nodes := make([]*node, len(msgs))
-	workers := min(runtime.GOMAXPROCS(0), max(1, len(msgs)/64))
-	var wg sync.WaitGroup
-	next := make(chan int, len(msgs))
-	for i := range msgs {
-		next <- i
-	}
-	close(next)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range next {
-				nodes[i] = classifyOne(msgs[i])
-			}
-		}()
-	}
-	wg.Wait()
-	return nodes
+	// seq is the order the mail was added in, the last tie-break of the
+	// canonical order.
+	seq int
+	// hasDiff says the body has a diff (kept for dedupe once the body is
+	// let go); base is the "base-commit:" of a mail without a patch.
+	hasDiff bool
+	base    string
 }
 
 // classifyOne decides what one message is.

@@ -14,41 +14,41 @@ type duplicate struct {
 	dropped, kept *mail.Message
 }
 
-// dedupe sorts the mails into a canonical order (date, Message-ID, source)
-// and keeps one mail per Message-ID, so that the assembly does not depend
-// on the order mails arrived in. Of two copies it keeps the one with a
-// diff (a copy whose body a list mangled loses it), then the earliest.
-func dedupe(msgs []*mail.Message) ([]*mail.Message, []duplicate) {
-	sorted := slices.Clone(msgs)
-	sorted = slices.DeleteFunc(sorted, func(m *mail.Message) bool { return m == nil })
-	slices.SortStableFunc(sorted, func(a, b *mail.Message) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.MessageID, b.MessageID),
-			cmp.Compare(a.Source, b.Source), cmp.Compare(a.Size, b.Size))
+// dedupe sorts the classified mails into a canonical order (date,
+// Message-ID, source, size, then the order they were added in) and keeps
+// one mail per Message-ID, so that the assembly does not depend on the
+// order mails arrived in. Of two copies it keeps the one with a diff (a
+// copy whose body a list mangled loses it), then the earliest.
+func dedupe(nodes []*node) ([]*node, []duplicate) {
+	sorted := slices.Clone(nodes)
+	slices.SortFunc(sorted, func(a, b *node) int {
+		return cmp.Or(a.msg.Date.Compare(b.msg.Date), cmp.Compare(a.msg.MessageID, b.msg.MessageID),
+			cmp.Compare(a.msg.Source, b.msg.Source), cmp.Compare(a.msg.Size, b.msg.Size), cmp.Compare(a.seq, b.seq))
 	})
 	seen := make(map[string]int, len(sorted))
 	out := sorted[:0:0]
 	var dups []duplicate
-	for _, m := range sorted {
-		if m.MessageID == "" {
-			out = append(out, m)
+	for _, n := range sorted {
+		if n.msg.MessageID == "" {
+			out = append(out, n)
 			continue
 		}
-		i, ok := seen[m.MessageID]
+		i, ok := seen[n.msg.MessageID]
 		if !ok {
-			seen[m.MessageID] = len(out)
-			out = append(out, m)
+			seen[n.msg.MessageID] = len(out)
+			out = append(out, n)
 			continue
 		}
-		if diffStart(out[i].Body) < 0 && diffStart(m.Body) >= 0 {
-			dups = append(dups, duplicate{dropped: out[i], kept: m})
-			out[i] = m
+		if !out[i].hasDiff && n.hasDiff {
+			dups = append(dups, duplicate{dropped: out[i].msg, kept: n.msg})
+			out[i] = n
 			continue
 		}
-		dups = append(dups, duplicate{dropped: m, kept: out[i]})
+		dups = append(dups, duplicate{dropped: n.msg, kept: out[i].msg})
 	}
 	// Keep the canonical order after replacements.
-	slices.SortStableFunc(out, func(a, b *mail.Message) int {
-		return cmp.Or(a.Date.Compare(b.Date), cmp.Compare(a.MessageID, b.MessageID), cmp.Compare(a.Source, b.Source))
+	slices.SortStableFunc(out, func(a, b *node) int {
+		return cmp.Or(a.msg.Date.Compare(b.msg.Date), cmp.Compare(a.msg.MessageID, b.msg.MessageID), cmp.Compare(a.msg.Source, b.msg.Source))
 	})
 	return out, dups
 }

@@ -116,6 +116,11 @@ type Patch struct {
 	// DiffText is the raw diff part of the body (from the first "diff --git"
 	// or "--- " line), kept for applying the patch to a tree.
 	DiffText string
+
+	// spilled is set when the assembler wrote the body to a Spill: the
+	// body, diff and commit message are there only between Series.Load
+	// and Series.Release.
+	spilled *spilled
 }
 
 // Series is one version of a patch series: a cover letter (optional) and

@@ -192,7 +192,11 @@ func baseOf(n *node) string {
 	if n.patch != nil {
 		return n.patch.BaseCommit
 	}
-	body := n.msg.Body
+	return n.base
+}
+
+// bodyBase is the "base-commit:" a mail's body names, "" when none.
+func bodyBase(body string) string {
 	if i := strings.LastIndex(body, "\nbase-commit: "); i >= 0 {
 		f := strings.Fields(body[i+len("\nbase-commit: "):])
 		if len(f) > 0 {

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"maps"
 	"regexp"
 	"sort"
 
@@ -17,27 +18,13 @@ var (
 )
 
 // treeNeedles returns the strings a kernel tree index must look for to
-// serve the checks on these series: "struct NAME" for every struct the
-// series define or initialise and every struct of a rule, and the names of
-// the functions they define or change (so their bindings and definitions
-// elsewhere in the tree are found). The result is sorted and has no
-// duplicates; it is meant for tree.IndexOptions.Needles (see OpenTree).
-func treeNeedles(ss []*series.Series, rules []Rule) []string {
-	set := make(map[string]bool)
+// serve the checks: touched (see addSeriesNeedles) and "struct NAME" for
+// the struct of every rule. The result is sorted and has no duplicates;
+// it is meant for tree.IndexOptions.Needles (see OpenTree).
+func treeNeedles(touched map[string]bool, rules []Rule) []string {
+	set := maps.Clone(touched)
 	for _, r := range rules {
 		set["struct "+r.Struct] = true
-	}
-	for _, s := range ss {
-		for _, p := range s.Patches {
-			for _, f := range p.Files {
-				for _, h := range f.Hunks {
-					addNeedles(set, h.Function)
-					for _, l := range h.Lines {
-						addNeedles(set, l.Text)
-					}
-				}
-			}
-		}
 	}
 	out := make([]string, 0, len(set))
 	for k := range set {
@@ -45,6 +32,23 @@ func treeNeedles(ss []*series.Series, rules []Rule) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// addSeriesNeedles adds to set what s touches: "struct NAME" for every
+// struct it defines or initialises, and the names of the functions it
+// defines or changes (so their bindings and definitions elsewhere in the
+// tree are found).
+func addSeriesNeedles(set map[string]bool, s *series.Series) {
+	for _, p := range s.Patches {
+		for _, f := range p.Files {
+			for _, h := range f.Hunks {
+				addNeedles(set, h.Function)
+				for _, l := range h.Lines {
+					addNeedles(set, l.Text)
+				}
+			}
+		}
+	}
 }
 
 func addNeedles(set map[string]bool, line string) {

@@ -56,8 +56,9 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 		done <- opened{x, err}
 	}()
 	rules := slices.Clone(opt.Rules)
+	touched := make(map[string]bool)
 	for _, s := range ss {
-		inferred, err := InferRules(ctx, s, opt.Parses)
+		inferred, err := seriesRulesAndNeedles(ctx, s, opt.Parses, touched)
 		if err != nil {
 			cancel()
 			<-done
@@ -69,7 +70,7 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 	if o.err != nil {
 		return nil, fmt.Errorf("kernel tree %s: %w", dir, o.err)
 	}
-	needles := treeNeedles(ss, rules)
+	needles := treeNeedles(touched, rules)
 	if len(needles) == 0 {
 		// Nothing in the series names a struct or function: the index
 		// would hold nothing the checks could ask for.
@@ -81,6 +82,18 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 		return x, nil
 	}
 	return x.WithNeedles(append(needles, more...)), nil
+}
+
+// seriesRulesAndNeedles infers the rules s implies and adds what it
+// touches to needles, with s loaded for as long as that takes (a series
+// assembled with a spill is read back).
+func seriesRulesAndNeedles(ctx context.Context, s *series.Series, parses *ParseCache, needles map[string]bool) ([]Rule, error) {
+	if err := s.Load(); err != nil {
+		return nil, err
+	}
+	defer s.Release()
+	addSeriesNeedles(needles, s)
+	return InferRules(ctx, s, parses)
 }
 
 // boundFuncNeedles returns the names of the functions bound to the rules'

@@ -80,6 +80,7 @@ func checkBar(std stdio, opt checkOptions, label string) *progress.Bar {
 
 func runCheck(ctx context.Context, args []string, std stdio) int {
 	start := time.Now()
+	holdMemoryBudget()
 	var opt checkOptions
 	fs := newFlagSet("check", "[options] [PATH...]", checkExamples, std.err)
 	fs.StringVar(&opt.format, "format", formatText, "output `FORMAT`: text, json, b4 (b4 review's check JSON) or checkpatch (checkpatch --terse lines, for b4 prep/am --check)")
@@ -120,24 +121,32 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	if sess == nil {
 		return code
 	}
-	msgs, emptyRange := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"))
-	if len(msgs) == 0 && emptyRange {
+	// Patch bodies beyond the first few MB wait on disk for their review,
+	// so that a list archive costs the memory of the series under review.
+	spill := series.NewSpill("", series.DefaultSpillKeep)
+	defer spill.Close()
+	asm := series.NewAssembler(series.AssembleOptions{Spill: spill})
+	mails, emptyRange := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"), asm.Add)
+	if mails == 0 && emptyRange {
 		// An empty range (the branch has no commits of its own yet) is
 		// nothing to check, not an error.
 		fmt.Fprintf(std.err, "patchbot: --git %s: no commits in the range, nothing to check\n", opt.gitRange)
 		return exitClean
 	}
-	if len(msgs) == 0 {
+	if mails == 0 {
 		// For b4, no output and a non-zero exit is a failed check, with
 		// stderr as its details.
 		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read from the input")
 		return exitUsage
 	}
-	res := sess.Assemble(msgs)
+	res := asm.Result()
+	if err := spill.Err(); err != nil && !opt.quiet() {
+		fmt.Fprintf(std.err, "patchbot: note: %v; the mail is kept in memory instead\n", err)
+	}
 	if !opt.quiet() {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}
-	run, err := sess.Review(ctx, res.Series)
+	run, err := sess.ReviewAssembly(ctx, res)
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		return exitUsage
@@ -153,7 +162,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintln(std.err, "patchbot: no patch series found in the input")
 	}
 	if opt.stats {
-		runFigures{start: start, mails: len(msgs), run: run}.write(std.err)
+		runFigures{start: start, mails: mails, run: run}.write(std.err)
 	}
 	if run.Fails() {
 		return exitFindings
@@ -243,16 +252,17 @@ func isKernelTree(dir string) bool {
 }
 
 // readInputs reads every path and the git range, printing one line per
-// mail that could not be read, and returns the usable messages.
-// emptyRange reports a --git range that git read without error and that
-// holds no commit.
-func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar) (msgs []*mail.Message, emptyRange bool) {
+// mail that could not be read, hands each usable message to add and
+// returns how many there were. emptyRange reports a --git range that git
+// read without error and that holds no commit.
+func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string, bar *progress.Bar, add func(*mail.Message)) (mails int, emptyRange bool) {
 	r := &mail.Reader{Stdin: std.in}
 	collect := func(m *mail.Message) error {
 		// The review needs the decoded mail only: a mailbox's raw bytes
 		// would double what it costs in memory.
 		m.Raw = nil
-		msgs = append(msgs, m)
+		add(m)
+		mails++
 		bar.Add(1)
 		return nil
 	}
@@ -266,23 +276,23 @@ func readInputs(ctx context.Context, std stdio, opt checkOptions, paths []string
 		}
 	}
 	if opt.gitRange != "" {
-		before := len(msgs)
+		before := mails
 		errs, err := r.ReadGitRange(ctx, opt.gitRange, collect)
 		all = append(all, errs...)
 		if err != nil {
 			all = append(all, err)
 		}
-		emptyRange = err == nil && len(errs) == 0 && len(msgs) == before
+		emptyRange = err == nil && len(errs) == 0 && mails == before
 	}
 	for _, err := range all {
 		// b4 prep/am take every stderr line for a failure: a warning about
 		// a mail that was still read (no Message-ID in a b4 prep patch) must
 		// not fail the patch.
-		if !opt.quiet() || len(msgs) == 0 {
+		if !opt.quiet() || mails == 0 {
 			fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		}
 	}
-	return msgs, emptyRange
+	return mails, emptyRange
 }
 
 // printSkipped reports the mails that are not patches. Replies are the

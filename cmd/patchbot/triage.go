@@ -18,6 +18,7 @@ import (
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
+	"github.com/patchbot/patchbot/series"
 )
 
 const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml          # the [imap] mailbox
@@ -54,6 +55,7 @@ type triageOptions struct {
 
 func runTriage(ctx context.Context, args []string, std stdio) int {
 	start := time.Now()
+	holdMemoryBudget()
 	var opt triageOptions
 	fs := newFlagSet("triage", "[options] [-config FILE] [PATH...]", triageExamples, std.err)
 	fs.StringVar(&opt.configPath, "config", "", "use the patchbot config `FILE` (the one watch uses): its [checks], and its [imap] mailbox unless PATH... is given")
@@ -108,15 +110,20 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		return exitUsage
 	}
+	// As in check, patch bodies past the first few MB wait on disk for
+	// their review.
+	spill := series.NewSpill("", series.DefaultSpillKeep)
+	defer spill.Close()
+	asm := series.NewAssembler(series.AssembleOptions{Spill: spill})
 	if cfg != nil && len(paths) == 0 {
 		imapConf, err = bot.IMAPConfig(ctx, cfg, opt.mailbox, bot.Transport{})
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %s: %v\n", cfg.Path, err)
 			return exitUsage
 		}
-		in, err = readTriageIMAP(ctx, imapConf, std.err)
+		in, err = readTriageIMAP(ctx, imapConf, asm.Add, std.err)
 	} else {
-		in, err = readTriagePaths(ctx, paths, std, log)
+		in, err = readTriagePaths(ctx, paths, asm.Add, std, log)
 	}
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
@@ -127,7 +134,11 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 
-	run, err := sess.ReviewMail(ctx, in.msgs)
+	res := asm.Result()
+	if err := spill.Err(); err != nil {
+		fmt.Fprintf(std.err, "patchbot: note: %v; the mail is kept in memory instead\n", err)
+	}
+	run, err := sess.ReviewAssembly(ctx, res)
 	treeBar.Done()
 	bar.Done()
 	if err != nil {
@@ -168,7 +179,6 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 // triageInput is the mail triage read, and where each mail lives on the
 // IMAP server (for --mark).
 type triageInput struct {
-	msgs []*mail.Message
 	// read counts the mails read, usable or not.
 	read int
 	// uids maps a Message-ID to its UIDs (IMAP only).
@@ -177,7 +187,7 @@ type triageInput struct {
 	source      string
 }
 
-func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (triageInput, error) {
+func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, add func(*mail.Message), errw io.Writer) (triageInput, error) {
 	mbox := cfg.Mailbox
 	if mbox == "" {
 		mbox = "INBOX"
@@ -192,10 +202,10 @@ func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (t
 			return nil
 		}
 		m.Raw = nil // the review needs the decoded mail only
-		in.msgs = append(in.msgs, m)
 		if m.MessageID != "" {
 			in.uids[m.MessageID] = append(in.uids[m.MessageID], uid)
 		}
+		add(m)
 		return nil
 	})
 	bar.Done()
@@ -206,13 +216,16 @@ func readTriageIMAP(ctx context.Context, cfg mail.IMAPConfig, errw io.Writer) (t
 	return in, nil
 }
 
-func readTriagePaths(ctx context.Context, paths []string, std stdio, log *slog.Logger) (triageInput, error) {
+func readTriagePaths(ctx context.Context, paths []string, add func(*mail.Message), std stdio, log *slog.Logger) (triageInput, error) {
 	in := triageInput{source: strings.Join(paths, " ")}
 	bar := progress.New(std.err, "reading mail", 0)
 	r := &mail.Reader{Stdin: std.in, Log: log}
+	delivered := map[string]bool{}
 	errs, err := r.ReadPaths(ctx, paths, func(m *mail.Message) error {
 		m.Raw = nil // the review needs the decoded mail only
-		in.msgs = append(in.msgs, m)
+		delivered[m.Source] = true
+		in.read++
+		add(m)
 		bar.Add(1)
 		return nil
 	})
@@ -227,20 +240,17 @@ func readTriagePaths(ctx context.Context, paths []string, std stdio, log *slog.L
 	}
 	// A warning (the mail was still read) and an unusable mail both come
 	// as a ReadError; only count what was not delivered.
-	in.read = len(in.msgs) + max(0, unusable-countWarned(in.msgs, errs))
+	in.read += max(0, unusable-countWarned(delivered, errs))
 	return in, err
 }
 
-// countWarned counts the ReadErrors that name a mail which was still read.
-func countWarned(msgs []*mail.Message, errs []error) int {
-	bySource := make(map[string]bool, len(msgs))
-	for _, m := range msgs {
-		bySource[m.Source] = true
-	}
+// countWarned counts the ReadErrors that name a mail which was still
+// read (its source is in delivered).
+func countWarned(delivered map[string]bool, errs []error) int {
 	n := 0
 	for _, e := range errs {
 		var re *mail.ReadError
-		if errors.As(e, &re) && bySource[re.Source] {
+		if errors.As(e, &re) && delivered[re.Source] {
 			n++
 		}
 	}
