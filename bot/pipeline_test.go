@@ -67,9 +67,16 @@ type pipeFixture struct {
 
 func newPipeFixture(t *testing.T, opts PipelineOptions) *pipeFixture {
 	t.Helper()
+	return newPipeFixtureIn(t, t.TempDir(), opts)
+}
+
+// newPipeFixtureIn is newPipeFixture on the store and spool in dir, which
+// another process may have left behind.
+func newPipeFixtureIn(t *testing.T, dir string, opts PipelineOptions) *pipeFixture {
+	t.Helper()
 	// The tree index and parse stores stay out of the user's cache.
 	t.Setenv("XDG_CACHE_HOME", t.TempDir())
-	f := &pipeFixture{dir: t.TempDir(), out: &recordingOutbox{}, clock: &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}}
+	f := &pipeFixture{dir: dir, out: &recordingOutbox{}, clock: &fakeClock{now: time.Date(2026, 11, 20, 9, 0, 0, 0, time.UTC)}}
 	tree := filepath.Join(f.dir, "tree")
 	if err := copyEmbedded("tree", tree); err != nil {
 		t.Fatal(err)

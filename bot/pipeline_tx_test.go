@@ -2,7 +2,13 @@ package bot
 
 import (
 	"context"
+	"errors"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -158,5 +164,137 @@ func TestPipelineReplyCommittedBeforeTheOutboxHasIt(t *testing.T) {
 		if rec, _, _ := f.store.Reply(context.Background(), strings.Trim(r.MessageID, "<>")); rec.State != ReplySent {
 			t.Errorf("reply %s: state %q after Process, want %q", r.MessageID, rec.State, ReplySent)
 		}
+	}
+}
+
+// addAllMails hands mails to a fresh AddAll of p.
+func addAllMails(t *testing.T, p *Pipeline, mails [][]byte) {
+	t.Helper()
+	err := p.AddAll(context.Background(), func(add func([]byte, string) error) error {
+		for _, raw := range mails {
+			if err := add(raw, "test"); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestPipelineProcessCommitsOncePerReply(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{})
+	addAllMails(t, f.p, append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...))
+	before := storeTxID(t, f.store)
+	f.process(t)
+	if n := len(f.out.replies()); n != 2 {
+		t.Fatalf("%d replies, want 2", n)
+	}
+	// Each BeginReply is committed before its send; that a reply went
+	// out rides on the next commit, the next BeginReply's or the pass's.
+	if n := storeTxID(t, f.store) - before; n != 3 {
+		t.Errorf("a pass with 2 replies made %d commits, want 3", n)
+	}
+	for _, r := range f.out.replies() {
+		if rec, _, _ := f.store.Reply(context.Background(), strings.Trim(r.MessageID, "<>")); rec.State != ReplySent {
+			t.Errorf("reply %s: state %q after the pass, want %q", r.MessageID, rec.State, ReplySent)
+		}
+	}
+}
+
+// exitAtLog is a slog handler that ends the process with status 42, as a
+// crash would, at the n-th record with message msg.
+type exitAtLog struct {
+	msg  string
+	n    int
+	seen *int
+}
+
+func (h exitAtLog) Enabled(context.Context, slog.Level) bool { return true }
+func (h exitAtLog) WithAttrs([]slog.Attr) slog.Handler       { return h }
+func (h exitAtLog) WithGroup(string) slog.Handler            { return h }
+func (h exitAtLog) Handle(_ context.Context, r slog.Record) error {
+	if r.Message == h.msg {
+		if *h.seen++; *h.seen == h.n {
+			os.Exit(42)
+		}
+	}
+	return nil
+}
+
+// TestPipelineCrashAfterASendNeverRepliesTwice kills a process (this test
+// binary, run again) in a pass that answers two series, after the first
+// reply went out and before that was committed, and restarts on its
+// state: the first reply is never sent again and stays listed, the second
+// series is answered once, and no mail is lost.
+func TestPipelineCrashAfterASendNeverRepliesTwice(t *testing.T) {
+	mails := append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...)
+	if dir := os.Getenv("PATCHBOT_PIPE_CRASH_DIR"); dir != "" {
+		n, _ := strconv.Atoi(os.Getenv("PATCHBOT_PIPE_CRASH_N"))
+		f := newPipeFixtureIn(t, dir, PipelineOptions{})
+		opts := f.opts
+		opts.Log = slog.New(exitAtLog{msg: os.Getenv("PATCHBOT_PIPE_CRASH_AT"), n: n, seen: new(int)})
+		p, err := NewPipeline(f.store, f.p.spool, &mail.DirOutbox{Dir: filepath.Join(dir, "outbox"), Log: slog.New(slog.DiscardHandler)}, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		addAllMails(t, p, mails)
+		_, err = p.Process(context.Background())
+		t.Fatalf("the pass ended without the crash: %v", err)
+	}
+	tests := []struct {
+		name string
+		// at and n: the crash comes at the n-th log record with message at.
+		at string
+		n  int
+	}{
+		{"as the first send is logged", "reply sent", 1},
+		{"while the second series is handled", "series reviewed", 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			dir := t.TempDir()
+			cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineCrashAfterASendNeverRepliesTwice$")
+			cmd.Env = append(os.Environ(), "PATCHBOT_PIPE_CRASH_DIR="+dir, "PATCHBOT_PIPE_CRASH_AT="+tc.at, "PATCHBOT_PIPE_CRASH_N="+strconv.Itoa(tc.n))
+			out, err := cmd.CombinedOutput()
+			var ee *exec.ExitError
+			if !errors.As(err, &ee) || ee.ExitCode() != 42 {
+				t.Fatalf("crashing child: %v\n%s", err, out)
+			}
+			sent, err := os.ReadDir(filepath.Join(dir, "outbox"))
+			if err != nil || len(sent) != 1 {
+				t.Fatalf("the child sent %d replies (%v), want 1 before its crash", len(sent), err)
+			}
+
+			f := newPipeFixtureIn(t, dir, PipelineOptions{})
+			if _, err := f.p.Restore(ctx, 0); err != nil {
+				t.Fatal(err)
+			}
+			f.process(t)
+			got := f.out.replies()
+			if len(got) != 1 {
+				t.Fatalf("%d replies after the restart, want 1 (the second series')", len(got))
+			}
+			if name := mail.DirOutboxFileName(got[0].MessageID); name == sent[0].Name() {
+				t.Fatalf("reply %s sent again after the crash", got[0].MessageID)
+			}
+			pending, err := f.store.PendingReplies(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range pending {
+				if mail.DirOutboxFileName(r.MessageID) != sent[0].Name() {
+					t.Errorf("reply <%s> pending, but only the crash's reply may be", r.MessageID)
+				}
+			}
+			for _, raw := range mails {
+				id := msgIDOf(raw)
+				if rec, ok, err := f.store.Message(ctx, id); err != nil || !ok || rec.Status != MessageDone {
+					t.Errorf("mail <%s> after the restart: %+v %v %v, want it done", id, rec, ok, err)
+				}
+			}
+		})
 	}
 }
