@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -296,5 +297,69 @@ func TestPipelineCrashAfterASendNeverRepliesTwice(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestPipelineAddAllCrashLosesNoMail kills a process in the middle of an
+// AddAll, past its first checkpoint: the mails checkpointed are recorded,
+// every mail recorded is in the spool, and Restore records the mails
+// spooled after the checkpoint.
+func TestPipelineAddAllCrashLosesNoMail(t *testing.T) {
+	const total, crashAt = addAllCheckpoint + 80, addAllCheckpoint + 40
+	patch := demoMails(t, "2-dropped-user")[0]
+	mailN := func(i int) []byte {
+		return bytes.Replace(patch, []byte("Message-Id: <"), []byte("Message-Id: <crash"+strconv.Itoa(i)+"."), 1)
+	}
+	if dir := os.Getenv("PATCHBOT_ADDALL_CRASH_DIR"); dir != "" {
+		f := newPipeFixtureIn(t, dir, PipelineOptions{})
+		_ = f.p.AddAll(context.Background(), func(add func([]byte, string) error) error {
+			for i := range total {
+				if i == crashAt {
+					os.Exit(42) // with the AddAll's transaction open
+				}
+				if err := add(mailN(i), "test"); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		t.Fatal("AddAll ended without the crash")
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineAddAllCrashLosesNoMail$")
+	cmd.Env = append(os.Environ(), "PATCHBOT_ADDALL_CRASH_DIR="+dir)
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 42 {
+		t.Fatalf("crashing child: %v\n%s", err, out)
+	}
+
+	f := newPipeFixtureIn(t, dir, PipelineOptions{})
+	recorded := 0
+	for i := range crashAt {
+		rec, ok, err := f.store.Message(ctx, msgIDOf(mailN(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			continue
+		}
+		recorded++
+		if raw, err := os.ReadFile(rec.SpoolPath); err != nil || !bytes.Equal(raw, mailN(i)) {
+			t.Errorf("mail %d recorded, but its spool file %s: %v", i, rec.SpoolPath, err)
+		}
+	}
+	if recorded < addAllCheckpoint-1 {
+		t.Errorf("%d mails recorded after the crash, want the %d checkpointed", recorded, addAllCheckpoint-1)
+	}
+	n, err := f.p.Restore(ctx, 0)
+	if err != nil || n != crashAt {
+		t.Fatalf("Restore: %d mails pending (%v), want the %d spooled", n, err, crashAt)
+	}
+	for i := range crashAt {
+		if _, ok, err := f.store.Message(ctx, msgIDOf(mailN(i))); err != nil || !ok {
+			t.Errorf("mail %d not recorded after Restore: %v", i, err)
+		}
 	}
 }
