@@ -14,7 +14,7 @@ import (
 
 // storeTxID is the ID of the store's last committed transaction: it moves
 // with every commit.
-func storeTxID(t *testing.T, s *Store) int {
+func storeTxID(t testing.TB, s *Store) int {
 	t.Helper()
 	var id int
 	if err := s.db.View(func(tx *bolt.Tx) error { id = tx.ID(); return nil }); err != nil {
