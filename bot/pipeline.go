@@ -512,12 +512,13 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 		return time.Time{}, err
 	}
 	log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
-	// That the reply went out is committed with the next reply's
-	// BeginReply or at the end of the pass, whichever comes first, with
-	// no fsync of its own: nothing but CPU work comes in between. A crash
-	// before leaves the reply pending, as one during the send would:
-	// never sent again, and listed for a human at start.
-	return time.Time{}, p.finish(ctx, s)
+	if err := p.finish(ctx, s); err != nil {
+		return time.Time{}, err
+	}
+	// A reply that went out is recorded sent at once, not at the end of
+	// the pass: a crash later must not leave a reply that went out listed
+	// as maybe sent. The fsync it costs is one per reply, a few a pass.
+	return time.Time{}, p.tx.Checkpoint()
 }
 
 // finish marks the mail of s handled, lets it out of the pool and

@@ -184,7 +184,10 @@ func addAllMails(t *testing.T, p *Pipeline, mails [][]byte) {
 	}
 }
 
-func TestPipelineProcessCommitsOncePerReply(t *testing.T) {
+// TestPipelineProcessCommitsTwicePerReply pins the fsyncs of the reply
+// protocol: a pass commits a reply's BeginReply before the send and its
+// sent record right after, and nothing else.
+func TestPipelineProcessCommitsTwicePerReply(t *testing.T) {
 	f := newPipeFixture(t, PipelineOptions{})
 	addAllMails(t, f.p, append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...))
 	before := storeTxID(t, f.store)
@@ -192,10 +195,10 @@ func TestPipelineProcessCommitsOncePerReply(t *testing.T) {
 	if n := len(f.out.replies()); n != 2 {
 		t.Fatalf("%d replies, want 2", n)
 	}
-	// Each BeginReply is committed before its send; that a reply went
-	// out rides on the next commit, the next BeginReply's or the pass's.
-	if n := storeTxID(t, f.store) - before; n != 3 {
-		t.Errorf("a pass with 2 replies made %d commits, want 3", n)
+	// Each BeginReply is committed before its send, and that the reply
+	// went out right after it: two commits a reply, none besides.
+	if n := storeTxID(t, f.store) - before; n != 4 {
+		t.Errorf("a pass with 2 replies made %d commits, want 4", n)
 	}
 	for _, r := range f.out.replies() {
 		if rec, _, _ := f.store.Reply(context.Background(), strings.Trim(r.MessageID, "<>")); rec.State != ReplySent {
@@ -226,9 +229,10 @@ func (h exitAtLog) Handle(_ context.Context, r slog.Record) error {
 
 // TestPipelineCrashAfterASendNeverRepliesTwice kills a process (this test
 // binary, run again) in a pass that answers two series, after the first
-// reply went out and before that was committed, and restarts on its
-// state: the first reply is never sent again and stays listed, the second
-// series is answered once, and no mail is lost.
+// reply went out (before or after that was recorded), and restarts on its
+// state: the first reply is never sent again (listed as pending when the
+// crash came before it was recorded sent), the second series is answered
+// once, and no mail is lost.
 func TestPipelineCrashAfterASendNeverRepliesTwice(t *testing.T) {
 	mails := append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...)
 	if dir := os.Getenv("PATCHBOT_PIPE_CRASH_DIR"); dir != "" {
