@@ -8,10 +8,10 @@ import (
 )
 
 // DefaultSpillKeep is how many bytes of patch bodies a Spill lets the
-// assembler keep in memory before it writes them out: a patch or a thread
-// never reaches the disk, a list archive does after its first few hundred
-// patches.
-const DefaultSpillKeep = 4 << 20
+// assembler keep in memory before it writes them out: a patch or a series
+// of a few dozen never reaches the disk, a list archive does after its
+// first hundred patches or so.
+const DefaultSpillKeep = 1 << 20
 
 // Spill holds the bodies of patch mails on disk while a large mailbox is
 // assembled and reviewed, so that memory does not grow with the mailbox:

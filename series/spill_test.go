@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sync"
 	"testing"
@@ -218,5 +219,28 @@ func TestSpillKeepsSmallInputInMemory(t *testing.T) {
 	}
 	if len(res.Series) != 1 || len(res.Series[0].Patches[0].Files) != 1 {
 		t.Fatal("the patch lost its diff")
+	}
+}
+
+// TestSpillThatCannotWriteKeepsBodies: a spill whose file cannot be made
+// (no such directory, a full disk) says why and keeps the bodies in
+// memory, so that nothing is lost.
+func TestSpillThatCannotWriteKeepsBodies(t *testing.T) {
+	const diff = "Fix.\n---\ndiff --git a/x.c b/x.c\nindex 1111111..2222222 100644\n--- a/x.c\n+++ b/x.c\n@@ -1,2 +1,2 @@\n a\n-b\n+c\n"
+	sp := NewSpill(filepath.Join(t.TempDir(), "missing"), 0)
+	defer sp.Close()
+	res := assembleSpilled([]*mail.Message{msg("p", "[PATCH] x: a", "", 1, diff)}, sp)
+	if sp.Err() == nil {
+		t.Error("no error from a spill that could not write")
+	}
+	if len(res.Series) != 1 || len(res.Series[0].Patches[0].Files) != 1 {
+		t.Fatal("the patch lost its diff")
+	}
+	if err := res.Series[0].Load(); err != nil {
+		t.Fatalf("Load of a patch kept in memory: %v", err)
+	}
+	res.Series[0].Release()
+	if len(res.Series[0].Patches[0].Files) != 1 {
+		t.Fatal("Release let go of a patch kept in memory")
 	}
 }

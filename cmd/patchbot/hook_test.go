@@ -29,7 +29,7 @@ func TestMain(m *testing.M) {
 
 // patchbotBinary builds ./cmd/patchbot with `go build` into a temporary
 // directory and returns that directory (for $PATH).
-func patchbotBinary(t *testing.T) string {
+func patchbotBinary(t testing.TB) string {
 	t.Helper()
 	builtPatchbot.once.Do(func() {
 		dir, err := os.MkdirTemp("", "patchbot-bin-")

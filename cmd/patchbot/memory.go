@@ -13,7 +13,7 @@ import (
 // except a record of about 1 KB per mail read, for threading. The kernel
 // tree's index and parse store are files mapped into memory, outside the
 // budget; see the README's "Cost".
-const memoryBudget = 256 << 20
+const memoryBudget = 192 << 20
 
 // holdMemoryBudget sets the Go memory limit to memoryBudget unless the
 // user set one with GOMEMLIMIT.
