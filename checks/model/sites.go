@@ -117,6 +117,9 @@ func (m *Model) TreeCurrent(ctx context.Context, k int, o FuncSite) bool {
 	}
 	for _, fi := range m.patches[k].files {
 		for _, hi := range fi.hunks {
+			if !hi.pre.MayName(o.Fn.Name) {
+				continue
+			}
 			for _, g := range m.Parse(ctx, hi.pre).Funcs {
 				if g.Name == o.Fn.Name && g.Type.Equal(o.Fn.Type) && userAgree(g.Type, o.Fn.Type) {
 					return true

@@ -14,15 +14,19 @@ func (m *Model) TypeChanged(ctx context.Context, k int, name string) bool {
 	var added, before []cfront.FuncType
 	for _, fi := range m.patches[k].files {
 		for _, hi := range fi.hunks {
-			post, pre := m.Parse(ctx, hi.post), m.Parse(ctx, hi.pre)
-			for _, f := range post.Funcs {
-				if f.Name == name && (FuncSite{Fn: f, Im: hi.post}).Touched(k) {
-					added = append(added, f.Type)
+			// Only an image that can name the function can declare it.
+			if hi.post.MayName(name) {
+				for _, f := range m.Parse(ctx, hi.post).Funcs {
+					if f.Name == name && (FuncSite{Fn: f, Im: hi.post}).Touched(k) {
+						added = append(added, f.Type)
+					}
 				}
 			}
-			for _, g := range pre.Funcs {
-				if g.Name == name {
-					before = append(before, g.Type)
+			if hi.pre.MayName(name) {
+				for _, g := range m.Parse(ctx, hi.pre).Funcs {
+					if g.Name == name {
+						before = append(before, g.Type)
+					}
 				}
 			}
 		}
