@@ -21,8 +21,9 @@ type declRef struct {
 }
 
 // changedDecls lists the declarations (and function parameters) on lines
-// the patch changed, in the pre- or post-images of one file.
-func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []declRef {
+// the patch changed, in the post-images of one file, or in the
+// pre-images of its hunks that remove __user and can name one of names.
+func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool, names []string) []declRef {
 	var out []declRef
 	seen := map[string]bool{}
 	for _, hi := range fi.Hunks() {
@@ -30,7 +31,7 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []
 		if post {
 			im = hi.Post()
 		}
-		if !post && !removesUser(hi.Diff()) {
+		if !post && (!removesUser(hi.Diff()) || !mayNameAny(im, names)) {
 			continue
 		}
 		u := r.m.Parse(ctx, im)
@@ -59,6 +60,11 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []
 		}
 	}
 	return out
+}
+
+// mayNameAny reports whether im's parse can name one of names.
+func mayNameAny(im *model.Image, names []string) bool {
+	return slices.ContainsFunc(names, im.MayName)
 }
 
 // removesUser reports whether a hunk removes a line mentioning __user:
@@ -94,15 +100,33 @@ func declText(t cfront.Type, name string) string {
 
 // lostUser is rule (a): a declaration that loses __user in this patch while
 // the post-image still hands the name to user access.
+//
+// Only a declaration the patch leaves a plain pointer (lostCandidate) can
+// have lost __user, and only to a declaration of the same name in a hunk
+// that removes __user: the post-images are read first, and a pre-image is
+// parsed only when it can name one of those declarations (the others
+// hold none that any could be matched with).
 func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.Finding {
-	pre := r.changedDecls(ctx, fi, false)
+	if !slices.ContainsFunc(fi.Hunks(), func(hi *model.Hunk) bool { return removesUser(hi.Diff()) }) {
+		return nil
+	}
+	post := r.changedDecls(ctx, fi, true, nil)
+	var names []string
+	for _, a := range post {
+		if lostCandidate(a.d.Type) {
+			names = append(names, a.d.Name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	pre := r.changedDecls(ctx, fi, false, names)
 	if len(pre) == 0 {
 		return nil
 	}
-	post := r.changedDecls(ctx, fi, true)
 	var out []checks.Finding
 	for _, a := range post {
-		if a.d.Type.Pointer() == 0 || a.d.Type.User() || isForce(a.d.Type) || keepsKernelType(a.d.Type) {
+		if !lostCandidate(a.d.Type) {
 			continue
 		}
 		var was *declRef
@@ -148,6 +172,13 @@ func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.F
 		})
 	}
 	return out
+}
+
+// lostCandidate reports whether a declaration of type t can be one that
+// lost __user: a plain pointer, not __force, not a type that carries its
+// own address space.
+func lostCandidate(t cfront.Type) bool {
+	return t.Pointer() > 0 && !t.User() && !isForce(t) && !keepsKernelType(t)
 }
 
 // symbolOf names a declaration for a finding: "func:name" for parameters
