@@ -15,9 +15,9 @@ import (
 // the whole-file parse; the one difference is that tree-sitter's recovery
 // from a syntax error (a macro it cannot know) stays inside the construct
 // it is in, where in a whole-file parse it can swallow the next ones.
-func (m *Model) parseWhole(ctx context.Context, im *Image) (*cfront.Unit, error) {
+func (m *Model) parseWhole(ctx context.Context, p *cfront.Parser, im *Image) (*cfront.Unit, error) {
 	parseText := func(src []byte) func() (*cfront.Unit, error) {
-		return func() (*cfront.Unit, error) { return m.parser.ParseFragment(ctx, src, "") }
+		return func() (*cfront.Unit, error) { return p.ParseFragment(ctx, src, "") }
 	}
 	if len(im.src) > cfront.MaxSource {
 		// Refused whole, as a whole-file parse refuses it.
