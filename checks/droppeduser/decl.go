@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -249,13 +250,14 @@ func memberRef(name string) *regexp.Regexp {
 }
 
 // castPrefix matches a leading cast or opening parenthesis.
-var castPrefix = regexp.MustCompile(`^\(\s*(?:[A-Za-z_]\w*\s*)+\**\s*\)\s*|^\(\s*`)
+var castPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(\s*(?:[A-Za-z_]\w*\s*)+\**\s*\)\s*|^\(\s*`) })
 
 // stripCasts removes leading casts and parentheses, and the parentheses
 // they leave at the end.
 func stripCasts(s string) string {
-	for {
-		t := castPrefix.ReplaceAllString(s, "")
+	// Both alternatives of castPrefix start with "(" at the start.
+	for strings.HasPrefix(s, "(") {
+		t := castPrefix().ReplaceAllString(s, "")
 		if t == s {
 			break
 		}

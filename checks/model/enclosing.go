@@ -19,7 +19,7 @@ func (im *Image) HeaderFunc() *cfront.Func {
 	}
 	im.hdr = &cfront.Func{}
 	h := strings.TrimSpace(im.header)
-	if h == "" || !strings.Contains(h, "(") || structOpen.MatchString(h) {
+	if h == "" || !strings.Contains(h, "(") || opensStruct(h) {
 		return nil
 	}
 	h = strings.TrimSuffix(strings.TrimSuffix(h, "{"), " ")

@@ -201,7 +201,7 @@ func (im *Image) Bindings() []BindSite {
 	for _, in := range im.unit.Inits {
 		st, v := in.Struct, in.Var
 		if st == "" {
-			if mm := structOpen.FindStringSubmatch(im.header); mm != nil && mm[2] != "" {
+			if mm := structHeader(im.header); mm != nil && mm[2] != "" {
 				st, v = mm[1], mm[2]
 			}
 		}
