@@ -1,6 +1,7 @@
 package model
 
 import (
+	"context"
 	"strings"
 
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -17,22 +18,72 @@ func (im *Image) HeaderFunc() *cfront.Func {
 		}
 		return im.hdr
 	}
-	im.hdr = &cfront.Func{}
-	h := strings.TrimSpace(im.header)
-	if h == "" || !strings.Contains(h, "(") || opensStruct(h) {
+	f := im.headers.parse(im.header)
+	if f == nil {
+		im.hdr = &cfront.Func{}
 		return nil
+	}
+	// The first answer is the parse even when it has no name (a node
+	// tree-sitter made up); later ones are nil then.
+	im.hdr = f
+	return f
+}
+
+// headerFuncs parses the hunk headers of one model, each text once (the
+// pre- and post-image of a hunk, and the hunks inside one function, have
+// the same header), with a parser of its own. The zero value parses with
+// a fresh parser each time.
+type headerFuncs struct {
+	parser *cfront.Parser
+	funcs  map[string]*cfront.Func
+}
+
+// parse returns the function header names, nil for none.
+func (hf *headerFuncs) parse(header string) *cfront.Func {
+	if hf == nil {
+		p := cfront.NewParser()
+		defer p.Close()
+		return parseHeader(p, header)
+	}
+	if f, ok := hf.funcs[header]; ok {
+		return f
+	}
+	if hf.parser == nil {
+		hf.parser = cfront.NewParser()
+	}
+	f := parseHeader(hf.parser, header)
+	if hf.funcs == nil {
+		hf.funcs = map[string]*cfront.Func{}
+	}
+	hf.funcs[header] = f
+	return f
+}
+
+// close frees the parser.
+func (hf *headerFuncs) close() {
+	if hf != nil && hf.parser != nil {
+		hf.parser.Close()
+		hf.parser = nil
+	}
+}
+
+// parseHeader parses one hunk header with p.
+func parseHeader(p *cfront.Parser, header string) *cfront.Func {
+	var none *cfront.Func
+	h := strings.TrimSpace(header)
+	if h == "" || !strings.Contains(h, "(") || opensStruct(h) {
+		return none
 	}
 	h = strings.TrimSuffix(strings.TrimSuffix(h, "{"), " ")
 	if open := strings.Count(h, "(") - strings.Count(h, ")"); open > 0 {
 		h = strings.TrimRight(h, ", \t") + strings.Repeat(")", open)
 	}
-	u, err := cfront.Parse([]byte(h + ";\n"))
+	u, err := p.Parse(context.Background(), []byte(h+";\n"))
 	if err != nil || u == nil || len(u.Funcs) == 0 {
-		return nil
+		return none
 	}
 	f := u.Funcs[0]
-	im.hdr = &f
-	return im.hdr
+	return &f
 }
 
 // Enclosing returns the function an entity at image line l with front-end

@@ -34,8 +34,10 @@ type Image struct {
 	names *cfront.Names
 	// conds caches conditions().
 	conds [][]condLevel
-	// hdr caches the parse of header.
-	hdr *cfront.Func
+	// hdr caches the parse of header, parsed by headers (shared by the
+	// images of a model; nil parses afresh).
+	hdr     *cfront.Func
+	headers *headerFuncs
 }
 
 // Unit is the image's parse, nil until Model.Parse (or Model.View) has
