@@ -66,6 +66,8 @@ type Model struct {
 	views     map[int][]*Image
 	ruleCache *[]Rule
 	implCache map[string][]Implementer
+	// typeChanged keeps TypeChanged's answers.
+	typeChanged map[typeChange]bool
 	// parser is reused for every image of the run (one goroutine);
 	// parses, when set, shares its results between the series of a run.
 	parser *cfront.Parser

@@ -9,8 +9,29 @@ import (
 // TypeChanged reports whether patch k gives function name a new type: a
 // declarator it adds whose type is not the type the function had before
 // (in the patch's pre-images or in the tree), or a function that did not
-// exist before.
+// exist before. The answer is kept: the checks ask it of every function a
+// patch touches, often more than once.
 func (m *Model) TypeChanged(ctx context.Context, k int, name string) bool {
+	key := typeChange{k, name}
+	if v, ok := m.typeChanged[key]; ok {
+		return v
+	}
+	v := m.typeChange(ctx, k, name)
+	if m.typeChanged == nil {
+		m.typeChanged = map[typeChange]bool{}
+	}
+	m.typeChanged[key] = v
+	return v
+}
+
+// typeChange is a question to TypeChanged.
+type typeChange struct {
+	patch int
+	name  string
+}
+
+// typeChange answers TypeChanged.
+func (m *Model) typeChange(ctx context.Context, k int, name string) bool {
 	var added, before []cfront.FuncType
 	for _, fi := range m.patches[k].files {
 		for _, hi := range fi.hunks {
