@@ -10,7 +10,8 @@ import (
 // HeaderFunc parses the function named by a hunk header ("int
 // ipmr_ioctl(struct sock *sk, int cmd, void __user *arg)"), which git cuts
 // at the end of the line: a cut parameter list is closed before parsing.
-// It returns nil when the header names no function.
+// It returns nil when the header names no function, also when tree-sitter
+// made up the function's name (a missing node has no text).
 func (im *Image) HeaderFunc() *cfront.Func {
 	if im.hdr != nil {
 		if im.hdr.Name == "" {
@@ -18,15 +19,11 @@ func (im *Image) HeaderFunc() *cfront.Func {
 		}
 		return im.hdr
 	}
-	f := im.headers.parse(im.header)
-	if f == nil {
-		im.hdr = &cfront.Func{}
-		return nil
+	im.hdr = &cfront.Func{}
+	if f := im.headers.parse(im.header); f != nil {
+		im.hdr = f
 	}
-	// The first answer is the parse even when it has no name (a node
-	// tree-sitter made up); later ones are nil then.
-	im.hdr = f
-	return f
+	return im.HeaderFunc()
 }
 
 // headerFuncs parses the hunk headers of one model, each text once (the
