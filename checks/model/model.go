@@ -66,8 +66,9 @@ type Model struct {
 	views     map[int][]*Image
 	ruleCache *[]Rule
 	implCache map[string][]Implementer
-	// typeChanged keeps TypeChanged's answers.
-	typeChanged map[typeChange]bool
+	// typeChanged and funcs keep the answers of TypeChanged and Funcs.
+	typeChanged map[funcQuery]bool
+	funcs       map[funcQuery][]FuncSite
 	// parser is reused for every image of the run (one goroutine);
 	// parses, when set, shares its results between the series of a run.
 	parser *cfront.Parser

@@ -12,20 +12,21 @@ import (
 // exist before. The answer is kept: the checks ask it of every function a
 // patch touches, often more than once.
 func (m *Model) TypeChanged(ctx context.Context, k int, name string) bool {
-	key := typeChange{k, name}
+	key := funcQuery{k, name}
 	if v, ok := m.typeChanged[key]; ok {
 		return v
 	}
 	v := m.typeChange(ctx, k, name)
 	if m.typeChanged == nil {
-		m.typeChanged = map[typeChange]bool{}
+		m.typeChanged = map[funcQuery]bool{}
 	}
 	m.typeChanged[key] = v
 	return v
 }
 
-// typeChange is a question to TypeChanged.
-type typeChange struct {
+// funcQuery is a question about function name as of a patch, to
+// TypeChanged or Funcs.
+type funcQuery struct {
 	patch int
 	name  string
 }
