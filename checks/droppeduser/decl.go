@@ -102,34 +102,42 @@ func declText(t cfront.Type, name string) string {
 // lostUser is rule (a): a declaration that loses __user in this patch while
 // the post-image still hands the name to user access.
 //
-// Only a declaration the patch leaves a plain pointer (lostCandidate) can
-// have lost __user, and only to a declaration of the same name in a hunk
-// that removes __user: the post-images are read first, and a pre-image is
-// parsed only when it can name one of those declarations (the others
-// hold none that any could be matched with).
+// Only a declaration the patch leaves a plain pointer (lostCandidate) and
+// that the post-image hands to user access can be reported, and only
+// against a declaration of the same name in a hunk that removes __user:
+// the post-images are read first, and a pre-image is parsed only when it
+// can name one of those declarations (the others hold none that any could
+// be matched with).
 func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.Finding {
 	if !slices.ContainsFunc(fi.Hunks(), func(hi *model.Hunk) bool { return removesUser(hi.Diff()) }) {
 		return nil
 	}
-	post := r.changedDecls(ctx, fi, true, nil)
+	type usedDecl struct {
+		a   declRef
+		use userUseSite
+	}
+	var used []usedDecl
 	var names []string
-	for _, a := range post {
-		if lostCandidate(a.d.Type) {
-			names = append(names, a.d.Name)
-		}
-	}
-	if len(names) == 0 {
-		return nil
-	}
-	pre := r.changedDecls(ctx, fi, false, names)
-	if len(pre) == 0 {
-		return nil
-	}
-	var out []checks.Finding
-	for _, a := range post {
+	for _, a := range r.changedDecls(ctx, fi, true, nil) {
 		if !lostCandidate(a.d.Type) {
 			continue
 		}
+		use, ok := r.userUse(ctx, k, fi.Name(), a)
+		if !ok {
+			continue
+		}
+		used = append(used, usedDecl{a, use})
+		if !slices.Contains(names, a.d.Name) {
+			names = append(names, a.d.Name)
+		}
+	}
+	if len(used) == 0 {
+		return nil
+	}
+	pre := r.changedDecls(ctx, fi, false, names)
+	var out []checks.Finding
+	for _, u := range used {
+		a, use := u.a, u.use
 		var was *declRef
 		for i := range pre {
 			b := &pre[i]
@@ -139,10 +147,6 @@ func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.F
 			}
 		}
 		if was == nil {
-			continue
-		}
-		use, ok := r.userUse(ctx, k, fi.Name(), a)
-		if !ok {
 			continue
 		}
 		line := a.im.FileLine(a.d.Line)
