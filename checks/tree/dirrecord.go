@@ -1,6 +1,8 @@
 package tree
 
 import (
+	"encoding/binary"
+	"fmt"
 	"path"
 	"slices"
 	"strings"
@@ -31,14 +33,56 @@ func encodeDir(mtime int64, files []fileStat) []byte {
 	return e.B
 }
 
-// decodeDir reads a directory's record.
+// decodeDir reads a directory's record. The names are cut from one copy
+// of b, not allocated one by one: a tree has tens of thousands of them.
 func decodeDir(b []byte) (mtime int64, files []fileStat, err error) {
-	d := cfront.NewDecoder(b)
-	mtime = d.Int()
-	files = cfront.DecodeList(d, func() fileStat {
-		return fileStat{name: d.Str(), size: d.Int(), mtime: d.Int()}
-	})
-	return mtime, files, d.Done("directory record")
+	text := string(b)
+	off := 0
+	uvarint := func() uint64 {
+		v, n := binary.Uvarint(b[off:])
+		if n <= 0 {
+			err = cfront.ErrCorrupt
+			return 0
+		}
+		off += n
+		return v
+	}
+	varint := func() int64 {
+		v, n := binary.Varint(b[off:])
+		if n <= 0 {
+			err = cfront.ErrCorrupt
+			return 0
+		}
+		off += n
+		return v
+	}
+	mtime = varint()
+	count := uvarint()
+	if err == nil && count > uint64(len(b)) {
+		// Every file takes at least three bytes.
+		err = cfront.ErrCorrupt
+	}
+	if err == nil && count > 0 {
+		files = make([]fileStat, 0, count)
+	}
+	for i := uint64(0); err == nil && i < count; i++ {
+		n := uvarint()
+		if err != nil || n > uint64(len(b)-off) {
+			err = cfront.ErrCorrupt
+			break
+		}
+		name := text[off : off+int(n)]
+		off += int(n)
+		size := varint()
+		files = append(files, fileStat{name: name, size: size, mtime: varint()})
+	}
+	if err == nil && off != len(b) {
+		err = cfront.ErrCorrupt
+	}
+	if err != nil {
+		return 0, nil, fmt.Errorf("decode directory record: %w", err)
+	}
+	return mtime, files, nil
 }
 
 // dirRecords groups files by directory into the records of dirs: every
