@@ -26,6 +26,19 @@ func (im *Image) HeaderFunc() *cfront.Func {
 	return im.HeaderFunc()
 }
 
+// HeaderFuncNamed is HeaderFunc when the header's function is named
+// name, else nil; a header that cannot name it (cfront.MayName: its parse
+// reads the header with punctuation added) is left unparsed.
+func (im *Image) HeaderFuncNamed(name string) *cfront.Func {
+	if im.hdr == nil && !cfront.MayName([]byte(im.header), name) {
+		return nil
+	}
+	if f := im.HeaderFunc(); f != nil && f.Name == name {
+		return f
+	}
+	return nil
+}
+
 // headerFuncs parses the hunk headers of one model, each text once (the
 // pre- and post-image of a hunk, and the hunks inside one function, have
 // the same header), with a parser of its own. The zero value parses with
