@@ -36,10 +36,8 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool, na
 			continue
 		}
 		u := r.m.Parse(ctx, im)
+		changed := func(d cfront.Decl) bool { return d.Name != "" && im.Changed(d.Line) }
 		add := func(d cfront.Decl, fn string) {
-			if d.Name == "" || !im.Changed(d.Line) {
-				return
-			}
 			key := fmt.Sprintf("%s|%s|%d", fn, d.Name, d.Kind)
 			if seen[key] {
 				return
@@ -48,15 +46,21 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool, na
 			out = append(out, declRef{d: d, im: im, fn: fn})
 		}
 		for _, d := range u.Decls {
+			if !changed(d) {
+				continue
+			}
 			fn := d.InFunc
 			if d.Kind == cfront.DeclLocal || d.Kind == cfront.DeclParam {
+				// Asked only of changed lines: it may parse the hunk header.
 				fn = im.Enclosing(d.InFunc, d.Line)
 			}
 			add(d, fn)
 		}
 		for _, f := range u.Funcs {
 			for _, p := range f.Type.Params {
-				add(cfront.Decl{Name: p.Name, Type: p.Type, Kind: cfront.DeclParam, InFunc: f.Name, Line: p.Line}, f.Name)
+				if d := (cfront.Decl{Name: p.Name, Type: p.Type, Kind: cfront.DeclParam, InFunc: f.Name, Line: p.Line}); changed(d) {
+					add(d, f.Name)
+				}
 			}
 		}
 	}
@@ -210,18 +214,25 @@ type userUseSite struct {
 // the declared name as a user pointer: to the user-access API, or to a
 // function whose parameter at that position is __user.
 func (r *review) userUse(ctx context.Context, k int, file string, d declRef) (userUseSite, bool) {
+	refers := referrer(d.d)
 	for _, im := range r.m.View(ctx, k) {
 		if im.File != file {
 			continue
 		}
 		for _, c := range im.Unit().Calls {
-			if d.d.Kind != cfront.DeclMember && d.d.Kind != cfront.DeclGlobal && im.Enclosing(c.InFunc, c.Line) != d.fn {
+			var refs []int
+			for i, a := range c.Args {
+				if refers(a) {
+					refs = append(refs, i)
+				}
+			}
+			// Whether the call is in d's function is asked (it may parse
+			// the hunk header) only of calls that pass the name.
+			if len(refs) == 0 || d.d.Kind != cfront.DeclMember && d.d.Kind != cfront.DeclGlobal && im.Enclosing(c.InFunc, c.Line) != d.fn {
 				continue
 			}
-			for i, a := range c.Args {
-				if !refersTo(a, d.d) {
-					continue
-				}
+			for _, i := range refs {
+				a := c.Args[i]
 				if a.Cast != nil && (isForce(*a.Cast) || !a.Cast.User()) {
 					continue
 				}
@@ -234,18 +245,20 @@ func (r *review) userUse(ctx context.Context, k int, file string, d declRef) (us
 	return userUseSite{}, false
 }
 
-// refersTo reports whether an argument is the declared name itself (not its
-// address): the identifier, possibly under casts and parentheses, or for a
-// member, any expression ending in ->member / .member.
-func refersTo(a cfront.Expr, d cfront.Decl) bool {
-	text := strings.TrimSpace(a.Text)
+// referrer returns whether an argument is the declared name itself (not
+// its address): the identifier, possibly under casts and parentheses, or
+// for a member, any expression ending in ->member / .member.
+func referrer(d cfront.Decl) func(a cfront.Expr) bool {
 	if d.Kind == cfront.DeclMember {
-		return memberRef(d.Name).MatchString(text) && !strings.HasPrefix(stripCasts(text), "&")
+		ref := memberRef(d.Name)
+		return func(a cfront.Expr) bool {
+			text := strings.TrimSpace(a.Text)
+			return ref.MatchString(text) && !strings.HasPrefix(stripCasts(text), "&")
+		}
 	}
-	if a.Ident != d.Name {
-		return false
+	return func(a cfront.Expr) bool {
+		return a.Ident == d.Name && stripCasts(strings.TrimSpace(a.Text)) == d.Name
 	}
-	return stripCasts(text) == d.Name
 }
 
 // memberRef matches an expression that ends in ->name or .name.
