@@ -37,22 +37,29 @@ func opensStruct(h string) bool { return structHeader(h) != nil }
 // opens closed at the end) so that the fragment parses as what it is.
 func newHunkImage(file string, h *series.Hunk, post bool) *Image {
 	im := &Image{File: file, header: h.Function}
-	var b strings.Builder
-	add := func(text string, fileLine int, changed bool) {
-		b.WriteString(text)
-		b.WriteByte('\n')
-		im.text = append(im.text, text)
-		im.fileLine = append(im.fileLine, fileLine)
-		im.changed = append(im.changed, changed)
-	}
-	var body []series.Line
+	body := make([]series.Line, 0, len(h.Lines))
+	size := len(h.Function) + 1
 	for _, l := range h.Lines {
 		switch {
 		case l.Op == series.OpContext:
 			body = append(body, l)
 		case l.Op == series.OpAdd && post, l.Op == series.OpDelete && !post:
 			body = append(body, l)
+		default:
+			continue
 		}
+		size += len(l.Text) + 1
+	}
+	// At most a header line in front and a closing line behind.
+	im.text = make([]string, 0, len(body)+2)
+	im.fileLine = make([]int, 0, len(body)+2)
+	im.changed = make([]bool, 0, len(body)+2)
+	src := make([]byte, 0, size+16)
+	add := func(text string, fileLine int, changed bool) {
+		src = append(append(src, text...), '\n')
+		im.text = append(im.text, text)
+		im.fileLine = append(im.fileLine, fileLine)
+		im.changed = append(im.changed, changed)
 	}
 	wrap := false
 	if opensStruct(h.Function) {
@@ -91,7 +98,7 @@ func newHunkImage(file string, h *series.Hunk, post bool) *Image {
 	if wrap && depth > 0 {
 		add(strings.Repeat("}", depth)+";", 0, false)
 	}
-	im.src = []byte(b.String())
+	im.src = src
 	return im
 }
 
