@@ -55,7 +55,9 @@ type patchImages struct {
 }
 
 // Model is the parsed view of a series (and tree) that the checks share
-// within one run. It is used by one goroutine at a time; Close frees it.
+// within one run. It is used by one goroutine at a time (ParseAll parses
+// on goroutines of its own and returns when they are done); Close frees
+// it.
 type Model struct {
 	s       *series.Series
 	env     *Env
