@@ -117,6 +117,10 @@ func (r *review) boundBefore(ctx context.Context, b model.BindSite) bool {
 	for k := range r.m.NumPatches() {
 		for _, fi := range r.m.Files(k) {
 			for _, hi := range fi.Hunks() {
+				if !hi.Pre().MayName(b.Func) {
+					// No binding of b.Func can be read from it.
+					continue
+				}
 				r.m.Parse(ctx, hi.Pre())
 				for _, pb := range hi.Pre().Bindings() {
 					if pb.Struct == b.Struct && pb.Member == b.Member && pb.Func == b.Func {

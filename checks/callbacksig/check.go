@@ -31,6 +31,8 @@ type review struct{ m *model.Model }
 // Run reviews every patch of m's series.
 func (Check) Run(ctx context.Context, m *model.Model) ([]checks.Finding, error) {
 	r := &review{m: m}
+	// touchedBindings reads every post-image: parse them together.
+	m.ParseAll(ctx, m.PostImages())
 	skip := m.UnconvertedFuncs(ctx)
 	var out []checks.Finding
 	for k := range m.NumPatches() {

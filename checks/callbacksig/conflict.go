@@ -19,12 +19,14 @@ func (r *review) protoDefConflicts(ctx context.Context, k int, fi *model.File, s
 			if done[f.Name] || skip[f.Name] || me.Line == 0 || !me.Touched(k) {
 				continue
 			}
-			retyped := r.m.TypeChanged(ctx, k, f.Name)
+			// Whether the patch retypes f matters only for a site whose type
+			// conflicts with f's: asked then (it parses pre-images).
+			retyped := func() bool { return r.m.TypeChanged(ctx, k, f.Name) }
 			for _, o := range r.m.Funcs(ctx, f.Name, k) {
 				if o.Fn.Definition == f.Definition || model.GCCCompatible(o.Fn.Type, f.Type) {
 					continue
 				}
-				if !retyped && !(model.FuncSite{Fn: o.Fn, Im: o.Im}).Touched(k) {
+				if !(model.FuncSite{Fn: o.Fn, Im: o.Im}).Touched(k) && !retyped() {
 					// Neither side's type changes in this patch (a line
 					// re-wrapped, a function moved): the mismatch, if real,
 					// was there before the series.
@@ -36,10 +38,10 @@ func (r *review) protoDefConflicts(ctx context.Context, k int, fi *model.File, s
 					// only a header's !CONFIG stub must match its prototype.
 					continue
 				}
-				if (f.Static || o.Fn.Static) && o.File != me.File || !r.m.TreeCurrent(ctx, k, o) {
+				if len(o.Fn.Type.Params) == 0 && !o.Fn.Type.Variadic && o.Fn.Type.Ret.Text == "" {
 					continue
 				}
-				if len(o.Fn.Type.Params) == 0 && !o.Fn.Type.Variadic && o.Fn.Type.Ret.Text == "" {
+				if (f.Static || o.Fn.Static) && o.File != me.File || !r.m.TreeCurrent(ctx, k, o) {
 					continue
 				}
 				if o.Im == nil && r.m.StaleTree() {

@@ -205,7 +205,7 @@ func (p *prepared) blank(i, j int, both bool) {
 	for k := i; k < j; k++ {
 		if p.parse[k] != '\n' {
 			p.parse[k] = ' '
-			if both {
+			if both && p.keep != nil {
 				p.keep[k] = ' '
 			}
 		}

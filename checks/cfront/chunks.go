@@ -24,8 +24,9 @@ type Chunk struct {
 // one chunk.
 func Chunks(src []byte) []Chunk {
 	// Only comments and directives need blanking to see the brackets as
-	// the parser does; the rest of prepare's work is the parser's.
-	pre := &prepared{parse: bytes.Clone(src), keep: make([]byte, len(src))}
+	// the parser does; the rest of prepare's work is the parser's, and
+	// no keep view is needed.
+	pre := &prepared{parse: bytes.Clone(src)}
 	pre.blankCommentsAndDirectives()
 	buf := pre.parse
 	var out []Chunk

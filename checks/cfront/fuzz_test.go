@@ -72,5 +72,10 @@ func FuzzParse(f *testing.F) {
 		for _, d := range u.Decls {
 			check("declaration "+d.Name, d.Line)
 		}
+		for _, n := range unitNames(u) {
+			if !MayName(src, n) {
+				t.Fatalf("MayName(%q) is false for a name of the parse", n)
+			}
+		}
 	})
 }

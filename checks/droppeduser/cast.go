@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -84,11 +85,37 @@ const plainCast = `\(\s*((?:const\s+|volatile\s+)*(?:struct\s+|union\s+)?[A-Za-z
 var (
 	// assignCast matches "lhs = (T *)..." with lhs a name, *name or a
 	// member access.
-	assignCast = regexp.MustCompile(`^\s*(\*\s*)?([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]]*\])*)\s*=\s*` + plainCast)
+	assignCast = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^\s*(\*\s*)?([A-Za-z_]\w*(?:\s*(?:->|\.)\s*[A-Za-z_]\w*|\[[^\]]*\])*)\s*=\s*` + plainCast)
+	})
 	// declCast matches "T __user *name = (T *)..." in a declaration.
-	declCast = regexp.MustCompile(`\b__user\b[^=;()]*\*\s*([A-Za-z_]\w*)\s*=\s*` + plainCast)
-	lastName = regexp.MustCompile(`([A-Za-z_]\w*)\s*$`)
+	declCast = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\b__user\b[^=;()]*\*\s*([A-Za-z_]\w*)\s*=\s*` + plainCast)
+	})
+	lastName = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([A-Za-z_]\w*)\s*$`) })
 )
+
+// mayAssignCast reports whether text can match assignCast or declCast:
+// both need an "=" and plainCast's "*" that only white space (\s)
+// separates from a ")".
+func mayAssignCast(text string) bool {
+	if !strings.Contains(text, "=") {
+		return false
+	}
+	for i := 0; i < len(text); i++ {
+		if text[i] != '*' {
+			continue
+		}
+		j := i + 1
+		for j < len(text) && strings.IndexByte(" \t\n\f\r", text[j]) >= 0 {
+			j++
+		}
+		if j < len(text) && text[j] == ')' {
+			return true
+		}
+	}
+	return false
+}
 
 // userAssigns is rule (b2): a line the patch adds that stores a plain
 // pointer (a cast without __user) into a __user pointer.
@@ -102,17 +129,20 @@ func (r *review) userAssigns(ctx context.Context, k int, im *model.Image) []chec
 			continue
 		}
 		text := im.Text(l)
+		if !mayAssignCast(text) {
+			continue
+		}
 		var target, expected, got string
-		if mm := declCast.FindStringSubmatch(text); mm != nil {
+		if mm := declCast().FindStringSubmatch(text); mm != nil {
 			target, got = mm[1], mm[2]
 			expected = "__user pointer " + mm[1]
-		} else if mm := assignCast.FindStringSubmatch(text); mm != nil {
+		} else if mm := assignCast().FindStringSubmatch(text); mm != nil {
 			got = mm[3]
 			lhs := strings.TrimSpace(mm[2])
 			deref := mm[1] != ""
 			switch {
 			case strings.Contains(lhs, "->") || strings.Contains(lhs, "."):
-				mem := lastName.FindString(lhs)
+				mem := lastName().FindString(lhs)
 				if !r.userMember(ctx, k, mem) || !r.memberBaseFits(ctx, k, im, l, lhs, mem) {
 					continue
 				}
@@ -177,7 +207,9 @@ func (r *review) userMember(ctx context.Context, k int, name string) bool {
 
 // memberBase matches the variable an access such as "iov.iov_base",
 // "iov->iov_base" or "iov[i].iov_base" goes through.
-var memberBase = regexp.MustCompile(`^([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:->|\.)\s*[A-Za-z_]\w*$`)
+var memberBase = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*(?:->|\.)\s*[A-Za-z_]\w*$`)
+})
 
 // memberBaseFits checks, for a well-known user member whose name other
 // structs share, that the access goes through a variable declared as the
@@ -188,7 +220,7 @@ func (r *review) memberBaseFits(ctx context.Context, k int, im *model.Image, l i
 	if !known || st == "" || r.declaredMember(ctx, k, mem) {
 		return true
 	}
-	mm := memberBase.FindStringSubmatch(lhs)
+	mm := memberBase().FindStringSubmatch(lhs)
 	if mm == nil {
 		return false
 	}

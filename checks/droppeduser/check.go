@@ -34,6 +34,8 @@ type review struct {
 // Run reviews every patch of m's series.
 func (Check) Run(ctx context.Context, m *model.Model) ([]checks.Finding, error) {
 	r := &review{m: m}
+	// Every post-image is read below: parse them together.
+	m.ParseAll(ctx, m.PostImages())
 	var out []checks.Finding
 	for k := range m.NumPatches() {
 		if err := ctx.Err(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -21,8 +22,9 @@ type declRef struct {
 }
 
 // changedDecls lists the declarations (and function parameters) on lines
-// the patch changed, in the pre- or post-images of one file.
-func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []declRef {
+// the patch changed, in the post-images of one file, or in the
+// pre-images of its hunks that remove __user and can name one of names.
+func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool, names []string) []declRef {
 	var out []declRef
 	seen := map[string]bool{}
 	for _, hi := range fi.Hunks() {
@@ -30,14 +32,12 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []
 		if post {
 			im = hi.Post()
 		}
-		if !post && !removesUser(hi.Diff()) {
+		if !post && (!removesUser(hi.Diff()) || !mayNameAny(im, names)) {
 			continue
 		}
 		u := r.m.Parse(ctx, im)
+		changed := func(d cfront.Decl) bool { return d.Name != "" && im.Changed(d.Line) }
 		add := func(d cfront.Decl, fn string) {
-			if d.Name == "" || !im.Changed(d.Line) {
-				return
-			}
 			key := fmt.Sprintf("%s|%s|%d", fn, d.Name, d.Kind)
 			if seen[key] {
 				return
@@ -46,19 +46,30 @@ func (r *review) changedDecls(ctx context.Context, fi *model.File, post bool) []
 			out = append(out, declRef{d: d, im: im, fn: fn})
 		}
 		for _, d := range u.Decls {
+			if !changed(d) {
+				continue
+			}
 			fn := d.InFunc
 			if d.Kind == cfront.DeclLocal || d.Kind == cfront.DeclParam {
+				// Asked only of changed lines: it may parse the hunk header.
 				fn = im.Enclosing(d.InFunc, d.Line)
 			}
 			add(d, fn)
 		}
 		for _, f := range u.Funcs {
 			for _, p := range f.Type.Params {
-				add(cfront.Decl{Name: p.Name, Type: p.Type, Kind: cfront.DeclParam, InFunc: f.Name, Line: p.Line}, f.Name)
+				if d := (cfront.Decl{Name: p.Name, Type: p.Type, Kind: cfront.DeclParam, InFunc: f.Name, Line: p.Line}); changed(d) {
+					add(d, f.Name)
+				}
 			}
 		}
 	}
 	return out
+}
+
+// mayNameAny reports whether im's parse can name one of names.
+func mayNameAny(im *model.Image, names []string) bool {
+	return slices.ContainsFunc(names, im.MayName)
 }
 
 // removesUser reports whether a hunk removes a line mentioning __user:
@@ -94,17 +105,43 @@ func declText(t cfront.Type, name string) string {
 
 // lostUser is rule (a): a declaration that loses __user in this patch while
 // the post-image still hands the name to user access.
+//
+// Only a declaration the patch leaves a plain pointer (lostCandidate) and
+// that the post-image hands to user access can be reported, and only
+// against a declaration of the same name in a hunk that removes __user:
+// the post-images are read first, and a pre-image is parsed only when it
+// can name one of those declarations (the others hold none that any could
+// be matched with).
 func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.Finding {
-	pre := r.changedDecls(ctx, fi, false)
-	if len(pre) == 0 {
+	if !slices.ContainsFunc(fi.Hunks(), func(hi *model.Hunk) bool { return removesUser(hi.Diff()) }) {
 		return nil
 	}
-	post := r.changedDecls(ctx, fi, true)
-	var out []checks.Finding
-	for _, a := range post {
-		if a.d.Type.Pointer() == 0 || a.d.Type.User() || isForce(a.d.Type) || keepsKernelType(a.d.Type) {
+	type usedDecl struct {
+		a   declRef
+		use userUseSite
+	}
+	var used []usedDecl
+	var names []string
+	for _, a := range r.changedDecls(ctx, fi, true, nil) {
+		if !lostCandidate(a.d.Type) {
 			continue
 		}
+		use, ok := r.userUse(ctx, k, fi.Name(), a)
+		if !ok {
+			continue
+		}
+		used = append(used, usedDecl{a, use})
+		if !slices.Contains(names, a.d.Name) {
+			names = append(names, a.d.Name)
+		}
+	}
+	if len(used) == 0 {
+		return nil
+	}
+	pre := r.changedDecls(ctx, fi, false, names)
+	var out []checks.Finding
+	for _, u := range used {
+		a, use := u.a, u.use
 		var was *declRef
 		for i := range pre {
 			b := &pre[i]
@@ -114,10 +151,6 @@ func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.F
 			}
 		}
 		if was == nil {
-			continue
-		}
-		use, ok := r.userUse(ctx, k, fi.Name(), a)
-		if !ok {
 			continue
 		}
 		line := a.im.FileLine(a.d.Line)
@@ -150,6 +183,13 @@ func (r *review) lostUser(ctx context.Context, k int, fi *model.File) []checks.F
 	return out
 }
 
+// lostCandidate reports whether a declaration of type t can be one that
+// lost __user: a plain pointer, not __force, not a type that carries its
+// own address space.
+func lostCandidate(t cfront.Type) bool {
+	return t.Pointer() > 0 && !t.User() && !isForce(t) && !keepsKernelType(t)
+}
+
 // symbolOf names a declaration for a finding: "func:name" for parameters
 // and locals, "struct.member" for members.
 func symbolOf(d declRef) string {
@@ -174,18 +214,25 @@ type userUseSite struct {
 // the declared name as a user pointer: to the user-access API, or to a
 // function whose parameter at that position is __user.
 func (r *review) userUse(ctx context.Context, k int, file string, d declRef) (userUseSite, bool) {
+	refers := referrer(d.d)
 	for _, im := range r.m.View(ctx, k) {
 		if im.File != file {
 			continue
 		}
 		for _, c := range im.Unit().Calls {
-			if d.d.Kind != cfront.DeclMember && d.d.Kind != cfront.DeclGlobal && im.Enclosing(c.InFunc, c.Line) != d.fn {
+			var refs []int
+			for i, a := range c.Args {
+				if refers(a) {
+					refs = append(refs, i)
+				}
+			}
+			// Whether the call is in d's function is asked (it may parse
+			// the hunk header) only of calls that pass the name.
+			if len(refs) == 0 || d.d.Kind != cfront.DeclMember && d.d.Kind != cfront.DeclGlobal && im.Enclosing(c.InFunc, c.Line) != d.fn {
 				continue
 			}
-			for i, a := range c.Args {
-				if !refersTo(a, d.d) {
-					continue
-				}
+			for _, i := range refs {
+				a := c.Args[i]
 				if a.Cast != nil && (isForce(*a.Cast) || !a.Cast.User()) {
 					continue
 				}
@@ -198,18 +245,20 @@ func (r *review) userUse(ctx context.Context, k int, file string, d declRef) (us
 	return userUseSite{}, false
 }
 
-// refersTo reports whether an argument is the declared name itself (not its
-// address): the identifier, possibly under casts and parentheses, or for a
-// member, any expression ending in ->member / .member.
-func refersTo(a cfront.Expr, d cfront.Decl) bool {
-	text := strings.TrimSpace(a.Text)
+// referrer returns whether an argument is the declared name itself (not
+// its address): the identifier, possibly under casts and parentheses, or
+// for a member, any expression ending in ->member / .member.
+func referrer(d cfront.Decl) func(a cfront.Expr) bool {
 	if d.Kind == cfront.DeclMember {
-		return memberRef(d.Name).MatchString(text) && !strings.HasPrefix(stripCasts(text), "&")
+		ref := memberRef(d.Name)
+		return func(a cfront.Expr) bool {
+			text := strings.TrimSpace(a.Text)
+			return ref.MatchString(text) && !strings.HasPrefix(stripCasts(text), "&")
+		}
 	}
-	if a.Ident != d.Name {
-		return false
+	return func(a cfront.Expr) bool {
+		return a.Ident == d.Name && stripCasts(strings.TrimSpace(a.Text)) == d.Name
 	}
-	return stripCasts(text) == d.Name
 }
 
 // memberRef matches an expression that ends in ->name or .name.
@@ -218,13 +267,14 @@ func memberRef(name string) *regexp.Regexp {
 }
 
 // castPrefix matches a leading cast or opening parenthesis.
-var castPrefix = regexp.MustCompile(`^\(\s*(?:[A-Za-z_]\w*\s*)+\**\s*\)\s*|^\(\s*`)
+var castPrefix = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\(\s*(?:[A-Za-z_]\w*\s*)+\**\s*\)\s*|^\(\s*`) })
 
 // stripCasts removes leading casts and parentheses, and the parentheses
 // they leave at the end.
 func stripCasts(s string) string {
-	for {
-		t := castPrefix.ReplaceAllString(s, "")
+	// Both alternatives of castPrefix start with "(" at the start.
+	for strings.HasPrefix(s, "(") {
+		t := castPrefix().ReplaceAllString(s, "")
 		if t == s {
 			break
 		}

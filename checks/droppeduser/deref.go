@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/checks/cfront"
@@ -13,7 +14,7 @@ import (
 
 // derefWord finds "name->member"; addressOnly then drops the ones under
 // "&", which only compute an address.
-var derefWord = regexp.MustCompile(`([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)`)
+var derefWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`([A-Za-z_]\w*)\s*->\s*([A-Za-z_]\w*)`) })
 
 // userStructMembers are members of the uapi structs that user pointers
 // most often point to (struct user_msghdr, struct iovec, struct mmsghdr;
@@ -38,7 +39,10 @@ func (r *review) userDerefs(ctx context.Context, k int, im *model.Image) []check
 			continue
 		}
 		text := codeOf(im.Text(l))
-		for _, loc := range derefWord.FindAllStringSubmatchIndex(text, -1) {
+		if !strings.Contains(text, "->") {
+			continue
+		}
+		for _, loc := range derefWord().FindAllStringSubmatchIndex(text, -1) {
 			name := text[loc[2]:loc[3]]
 			if addressOnly(text, loc[0]) {
 				continue
@@ -85,13 +89,15 @@ func (r *review) memberRead(ctx context.Context, k int, pt cfront.Type, member, 
 // valueAfter matches what may follow an access only if it is a value or
 // an lvalue, never an array decaying to its address: an index, a member,
 // an assignment, an increment, a bitwise or shift operator.
-var valueAfter = regexp.MustCompile(`^\s*(?:\[|\.|->|=[^=]|[-+*/%^|&]=|<<|>>|\+\+|--|\^|&[^&]|\|[^|])`)
+var valueAfter = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:\[|\.|->|=[^=]|[-+*/%^|&]=|<<|>>|\+\+|--|\^|&[^&]|\|[^|])`)
+})
 
 // usedAsValue reports whether the access text[start:end] is certainly
 // read or written: by what follows it (valueAfter) or by a dereference,
 // a complement or an increment in front.
 func usedAsValue(text string, start, end int) bool {
-	if valueAfter.MatchString(text[end:]) {
+	if valueAfter().MatchString(text[end:]) {
 		return true
 	}
 	before := strings.TrimRight(text[:start], " \t")
@@ -112,10 +118,13 @@ func codeOf(s string) string {
 	if i := strings.Index(s, "/*"); i >= 0 {
 		s = s[:i]
 	}
-	return stringLit.ReplaceAllString(s, `""`)
+	if !strings.Contains(s, `"`) {
+		return s
+	}
+	return stringLit().ReplaceAllString(s, `""`)
 }
 
-var stringLit = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
+var stringLit = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`"(?:[^"\\]|\\.)*"`) })
 
 // addressOnly reports whether the member access at byte i only computes an
 // address or a size: under "&" or inside sizeof/typeof/offsetof.
@@ -137,7 +146,7 @@ func addressOnly(text string, i int) bool {
 
 // kernelAddr matches an argument that is the address of a variable:
 // "&name", "&name.field[i]".
-var kernelAddr = regexp.MustCompile(`^&\s*\(?\s*([A-Za-z_]\w*)\b`)
+var kernelAddr = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^&\s*\(?\s*([A-Za-z_]\w*)\b`) })
 
 // kernelAddrArgs is rule (b3): a call the patch adds that passes the
 // address of a kernel variable where the callee takes a __user pointer.
@@ -151,8 +160,12 @@ func (r *review) kernelAddrArgs(ctx context.Context, k int, im *model.Image) []c
 			continue
 		}
 		for i, a := range c.Args {
-			mm := kernelAddr.FindStringSubmatch(strings.TrimSpace(a.Text))
-			if mm == nil || a.Cast != nil {
+			arg := strings.TrimSpace(a.Text)
+			if a.Cast != nil || !strings.HasPrefix(arg, "&") {
+				continue
+			}
+			mm := kernelAddr().FindStringSubmatch(arg)
+			if mm == nil {
 				continue
 			}
 			fn := im.Enclosing(c.InFunc, c.Line)

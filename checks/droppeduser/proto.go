@@ -31,11 +31,11 @@ func (r *review) protoUserMismatch(ctx context.Context, k int, fi *model.File, d
 				if (f.Static || o.Fn.Static) && o.File != me.File && !strings.HasSuffix(o.File, ".h") && !strings.HasSuffix(me.File, ".h") {
 					continue
 				}
-				if !r.m.TreeCurrent(ctx, k, o) {
+				i, ok := userDisagreement(f.Type, o.Fn.Type)
+				if !ok || !r.m.TreeCurrent(ctx, k, o) {
 					continue
 				}
-				i, ok := userDisagreement(f.Type, o.Fn.Type)
-				if !ok || o.Im == nil && r.m.StaleTree() {
+				if o.Im == nil && r.m.StaleTree() {
 					continue
 				}
 				done[f.Name] = true

@@ -41,8 +41,8 @@ func (r *review) scopeDecls(ctx context.Context, k int, file, fn, name string) [
 				global = append(global, d)
 			}
 		}
-		if hf := im.HeaderFunc(); hf != nil && hf.Name == fn && hdr == nil {
-			hdr = hf
+		if hdr == nil {
+			hdr = im.HeaderFuncNamed(fn)
 		}
 	}
 	if !sawFunc && hdr != nil {

@@ -1,7 +1,6 @@
 package model
 
 import (
-	"bytes"
 	"strings"
 
 	"github.com/patchbot/patchbot/series"
@@ -78,7 +77,11 @@ type wholeLine struct {
 // are shifted by the offset of the nearest hunk above. It returns the new
 // content and the hunks that did not apply.
 func applyFile(cur []string, f *series.File) ([]wholeLine, []*series.Hunk) {
-	var out []wholeLine
+	n := len(cur)
+	for _, h := range f.Hunks {
+		n += h.NewLines
+	}
+	out := make([]wholeLine, 0, n)
 	var failed []*series.Hunk
 	pos := 0 // next unconsumed line of cur
 	// copyTo copies unchanged lines, numbering them so that they line up
@@ -127,14 +130,22 @@ func applyFile(cur []string, f *series.File) ([]wholeLine, []*series.Hunk) {
 // wholeImage turns patched lines into a parseable image.
 func wholeImage(file string, lines []wholeLine) *Image {
 	im := &Image{File: file, whole: true}
-	var b bytes.Buffer
+	size := 0
 	for _, l := range lines {
-		b.WriteString(l.text)
-		b.WriteByte('\n')
+		size += len(l.text) + 1
+	}
+	src := make([]byte, 0, size)
+	if len(lines) > 0 {
+		im.text = make([]string, 0, len(lines))
+		im.fileLine = make([]int, 0, len(lines))
+		im.changed = make([]bool, 0, len(lines))
+	}
+	for _, l := range lines {
+		src = append(append(src, l.text...), '\n')
 		im.text = append(im.text, l.text)
 		im.fileLine = append(im.fileLine, l.newLine)
 		im.changed = append(im.changed, l.added)
 	}
-	im.src = b.Bytes()
+	im.src = src
 	return im
 }

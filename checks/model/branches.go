@@ -1,13 +1,28 @@
 package model
 
-import "regexp"
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
 
 // condLevel is one level of the preprocessor conditionals a line lies in:
 // the conditional (by the image line of its #if, or a negative number for
 // one opened above the image) and which of its branches.
 type condLevel struct{ open, branch int }
 
-var directive = regexp.MustCompile(`^\s*#\s*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b`)
+var directive = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*#\s*(if|ifdef|ifndef|elif|elifdef|elifndef|else|endif)\b`)
+})
+
+// directiveOf is directive's submatches of a line, nil when it does not
+// match; a line that does not start with "#" cannot.
+func directiveOf(line string) []string {
+	if !strings.HasPrefix(strings.TrimLeft(line, reSpace), "#") {
+		return nil
+	}
+	return directive().FindStringSubmatch(line)
+}
 
 // conditions returns, for every line of the image, the conditionals it
 // lies in, outermost first. A fragment may show the #else or #endif of a
@@ -21,7 +36,7 @@ func (im *Image) conditions() [][]condLevel {
 	outer := condLevel{open: -1}
 	var stack []condLevel
 	for i, t := range im.text {
-		if m := directive.FindStringSubmatch(t); m != nil {
+		if m := directiveOf(t); m != nil {
 			switch m[1] {
 			case "if", "ifdef", "ifndef":
 				stack = append(stack, condLevel{open: i + 1})

@@ -3,6 +3,7 @@ package model
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks/cfront"
 )
@@ -63,8 +64,10 @@ func canonType(t cfront.Type, ret bool) string {
 // (`__head`, `__init_or_acpilib`); typeNamed lists the "__" words that
 // are types, which stay.
 var (
-	attributeWord = regexp.MustCompile(`^__[a-z][a-z0-9_]*$`)
-	typeNamed     = regexp.MustCompile(`^__(?:[us]\d+|[lb]e\d+|kernel_\w+|poll_t|wsum|sum16|aligned_[a-z]*\d+|bitwise)$`)
+	attributeWord = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^__[a-z][a-z0-9_]*$`) })
+	typeNamed     = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^__(?:[us]\d+|[lb]e\d+|kernel_\w+|poll_t|wsum|sum16|aligned_[a-z]*\d+|bitwise)$`)
+	})
 )
 
 // dropAttributeWords removes the attribute-like words of a canonical type
@@ -73,7 +76,7 @@ func dropAttributeWords(s string) string {
 	words := strings.Fields(s)
 	out := words[:0]
 	for _, w := range words {
-		if attributeWord.MatchString(w) && !typeNamed.MatchString(w) {
+		if strings.HasPrefix(w, "__") && attributeWord().MatchString(w) && !typeNamed().MatchString(w) {
 			continue
 		}
 		out = append(out, w)

@@ -3,6 +3,7 @@ package model
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/series"
 )
@@ -10,7 +11,25 @@ import (
 // structOpen matches a hunk header that leaves the hunk inside a struct
 // definition ("struct proto {") or a struct initializer ("static const
 // struct proto_ops inet_stream_ops = {").
-var structOpen = regexp.MustCompile(`^\s*(?:[A-Za-z_]\w*\s+)*struct\s+([A-Za-z_]\w*)\s*(?:([A-Za-z_]\w*)\s*(?:\[\s*\w*\s*\]\s*)?=\s*)?\{\s*$`)
+var structOpen = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*(?:[A-Za-z_]\w*\s+)*struct\s+([A-Za-z_]\w*)\s*(?:([A-Za-z_]\w*)\s*(?:\[\s*\w*\s*\]\s*)?=\s*)?\{\s*$`)
+})
+
+// reSpace are the bytes of \s in Go's regexp syntax.
+const reSpace = " \t\n\f\r"
+
+// structHeader is structOpen's submatches of a hunk header, nil when it
+// does not match; a header that does not say "struct" and end in "{"
+// cannot.
+func structHeader(h string) []string {
+	if !strings.Contains(h, "struct") || !strings.HasSuffix(strings.TrimRight(h, reSpace), "{") {
+		return nil
+	}
+	return structOpen().FindStringSubmatch(h)
+}
+
+// opensStruct reports whether a hunk header matches structOpen.
+func opensStruct(h string) bool { return structHeader(h) != nil }
 
 // newHunkImage builds the pre-image (post=false) or post-image of a hunk.
 // When the hunk header says the hunk starts inside a struct definition or
@@ -18,25 +37,32 @@ var structOpen = regexp.MustCompile(`^\s*(?:[A-Za-z_]\w*\s+)*struct\s+([A-Za-z_]
 // opens closed at the end) so that the fragment parses as what it is.
 func newHunkImage(file string, h *series.Hunk, post bool) *Image {
 	im := &Image{File: file, header: h.Function}
-	var b strings.Builder
-	add := func(text string, fileLine int, changed bool) {
-		b.WriteString(text)
-		b.WriteByte('\n')
-		im.text = append(im.text, text)
-		im.fileLine = append(im.fileLine, fileLine)
-		im.changed = append(im.changed, changed)
-	}
-	var body []series.Line
+	body := make([]series.Line, 0, len(h.Lines))
+	size := len(h.Function) + 1
 	for _, l := range h.Lines {
 		switch {
 		case l.Op == series.OpContext:
 			body = append(body, l)
 		case l.Op == series.OpAdd && post, l.Op == series.OpDelete && !post:
 			body = append(body, l)
+		default:
+			continue
 		}
+		size += len(l.Text) + 1
+	}
+	// At most a header line in front and a closing line behind.
+	im.text = make([]string, 0, len(body)+2)
+	im.fileLine = make([]int, 0, len(body)+2)
+	im.changed = make([]bool, 0, len(body)+2)
+	src := make([]byte, 0, size+16)
+	add := func(text string, fileLine int, changed bool) {
+		src = append(append(src, text...), '\n')
+		im.text = append(im.text, text)
+		im.fileLine = append(im.fileLine, fileLine)
+		im.changed = append(im.changed, changed)
 	}
 	wrap := false
-	if structOpen.MatchString(h.Function) {
+	if opensStruct(h.Function) {
 		// git names the last struct opened above the hunk even when the hunk
 		// lies after its closing brace: the hunk is inside when it closes the
 		// struct, or when its first code line is indented (kernel style puts
@@ -72,7 +98,7 @@ func newHunkImage(file string, h *series.Hunk, post bool) *Image {
 	if wrap && depth > 0 {
 		add(strings.Repeat("}", depth)+";", 0, false)
 	}
-	im.src = []byte(b.String())
+	im.src = src
 	return im
 }
 
@@ -101,7 +127,7 @@ func leadingCommentLines(body []series.Line) int {
 // commentContinuation matches a line inside a kernel-style block comment:
 // " * text" or a lone " *"; a dereference such as "*p = 0;" has no blank
 // after its star.
-var commentContinuation = regexp.MustCompile(`^\s*\*(\s|$)`)
+var commentContinuation = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^\s*\*(\s|$)`) })
 
 // continuationLines counts the leading lines that are comment
 // continuations; blank lines count only between them.
@@ -109,7 +135,7 @@ func continuationLines(body []series.Line) int {
 	n := 0
 	for i, l := range body {
 		switch {
-		case commentContinuation.MatchString(l.Text):
+		case strings.HasPrefix(strings.TrimLeft(l.Text, reSpace), "*") && commentContinuation().MatchString(l.Text):
 			n = i + 1
 		case strings.TrimSpace(l.Text) == "" && n > 0:
 		default:

@@ -30,10 +30,14 @@ type Image struct {
 	// patch is the index of the patch the image belongs to.
 	patch int
 	unit  *cfront.Unit
+	// names answers MayName, set on first use.
+	names *cfront.Names
 	// conds caches conditions().
 	conds [][]condLevel
-	// hdr caches the parse of header.
-	hdr *cfront.Func
+	// hdr caches the parse of header, parsed by headers (shared by the
+	// images of a model; nil parses afresh).
+	hdr     *cfront.Func
+	headers *headerFuncs
 }
 
 // Unit is the image's parse, nil until Model.Parse (or Model.View) has
@@ -42,6 +46,16 @@ func (im *Image) Unit() *cfront.Unit { return im.unit }
 
 // Patch is the index of the patch the image belongs to.
 func (im *Image) Patch() int { return im.patch }
+
+// MayName reports whether the image's parse can name anything name (see
+// cfront.MayName): a query for one name leaves unparsed the images for
+// which it is false, since they cannot answer it.
+func (im *Image) MayName(name string) bool {
+	if im.names == nil {
+		im.names = cfront.NamesOf(im.src)
+	}
+	return im.names.May(name)
+}
 
 // Lines is how many lines the image has.
 func (im *Image) Lines() int { return len(im.text) }

@@ -3,6 +3,7 @@ package model
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/series"
@@ -49,7 +50,9 @@ var userProjects = map[string]bool{
 // "poll.h" in quotes), autoconf's HAVE_CONFIG_H. (Kernel headers
 // shared with user space include libc headers under #ifndef __KERNEL__,
 // so only .c files are judged by it.)
-var userInclude = regexp.MustCompile(`^\s*#\s*(?:include\s*<(?:std[a-z]*\.h|string\.h|strings\.h|unistd\.h|errno\.h|fcntl\.h|signal\.h|poll\.h|time\.h|getopt\.h|glib\.h|glib/|gio/|dbus/|sys/|bluetooth/|readline/|pthread\.h|libmnl/|netlink/)|if(?:def)?\s.*\bHAVE_CONFIG_H\b)`)
+var userInclude = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^\s*#\s*(?:include\s*<(?:std[a-z]*\.h|string\.h|strings\.h|unistd\.h|errno\.h|fcntl\.h|signal\.h|poll\.h|time\.h|getopt\.h|glib\.h|glib/|gio/|dbus/|sys/|bluetooth/|readline/|pthread\.h|libmnl/|netlink/)|if(?:def)?\s.*\bHAVE_CONFIG_H\b)`)
+})
 
 // userProject reports whether the series is from a project other than
 // the kernel, and why: a userspace project's subject tag, or a path that
@@ -88,7 +91,7 @@ func kernelSource(f *series.File) bool {
 	}
 	for _, h := range f.Hunks {
 		for _, l := range h.Lines {
-			if l.Op != series.OpDelete && userInclude.MatchString(l.Text) {
+			if l.Op != series.OpDelete && strings.HasPrefix(strings.TrimLeft(l.Text, reSpace), "#") && userInclude().MatchString(l.Text) {
 				return false
 			}
 		}

@@ -55,7 +55,9 @@ type patchImages struct {
 }
 
 // Model is the parsed view of a series (and tree) that the checks share
-// within one run. It is used by one goroutine at a time; Close frees it.
+// within one run. It is used by one goroutine at a time (ParseAll parses
+// on goroutines of its own and returns when they are done); Close frees
+// it.
 type Model struct {
 	s       *series.Series
 	env     *Env
@@ -66,18 +68,24 @@ type Model struct {
 	views     map[int][]*Image
 	ruleCache *[]Rule
 	implCache map[string][]Implementer
+	// typeChanged and funcs keep the answers of TypeChanged and Funcs.
+	typeChanged map[funcQuery]bool
+	funcs       map[funcQuery][]FuncSite
 	// parser is reused for every image of the run (one goroutine);
 	// parses, when set, shares its results between the series of a run.
 	parser *cfront.Parser
 	parses *ParseCache
+	// headers parses the hunk headers of the model's images.
+	headers *headerFuncs
 }
 
-// Close frees the run's parser.
+// Close frees the run's parsers.
 func (m *Model) Close() {
 	if m.parser != nil {
 		m.parser.Close()
 		m.parser = nil
 	}
+	m.headers.close()
 }
 
 // New builds the images of every patch of s and, with a tree in env,
@@ -88,7 +96,7 @@ func New(ctx context.Context, s *series.Series, env *Env) (*Model, error) {
 		env = &Env{}
 	}
 	m := &Model{s: s, env: env, noted: map[string]bool{}, views: map[int][]*Image{},
-		parser: cfront.NewParser(), parses: env.Parses}
+		parser: cfront.NewParser(), parses: env.Parses, headers: &headerFuncs{}}
 	if env.Tree != nil {
 		m.tree = newTreeView()
 	}
@@ -125,6 +133,7 @@ func New(ctx context.Context, s *series.Series, env *Env) (*Model, error) {
 				h := &f.Hunks[i]
 				hi := &Hunk{h: h, pre: newHunkImage(fi.name, h, false), post: newHunkImage(fi.name, h, true)}
 				hi.pre.patch, hi.post.patch = k, k
+				hi.pre.headers, hi.post.headers = m.headers, m.headers
 				hi.pre.File = f.OldName
 				if hi.pre.File == "" {
 					hi.pre.File = fi.name

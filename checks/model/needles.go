@@ -4,6 +4,8 @@ import (
 	"maps"
 	"regexp"
 	"sort"
+	"strings"
+	"sync"
 
 	"github.com/patchbot/patchbot/series"
 )
@@ -13,8 +15,10 @@ import (
 // "struct proto raw_prot = {") and a function definition or prototype
 // ("int raw_ioctl(struct sock *sk, ...").
 var (
-	structNameRe = regexp.MustCompile(`\bstruct\s+([A-Za-z_]\w*)\s*(?:\{|[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?=\s*\{)`)
-	funcNameRe   = regexp.MustCompile(`^[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\(`)
+	structNameRe = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`\bstruct\s+([A-Za-z_]\w*)\s*(?:\{|[A-Za-z_]\w*\s*(?:\[[^\]]*\]\s*)?=\s*\{)`)
+	})
+	funcNameRe = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z_][\w \t\*]*?\b([A-Za-z_]\w*)\s*\(`) })
 )
 
 // treeNeedles returns the strings a kernel tree index must look for to
@@ -52,13 +56,22 @@ func addSeriesNeedles(set map[string]bool, s *series.Series) {
 }
 
 func addNeedles(set map[string]bool, line string) {
-	for _, m := range structNameRe.FindAllStringSubmatch(line, -1) {
-		set["struct "+m[1]] = true
+	if strings.Contains(line, "struct") && strings.Contains(line, "{") {
+		for _, m := range structNameRe().FindAllStringSubmatch(line, -1) {
+			set["struct "+m[1]] = true
+		}
 	}
-	if m := funcNameRe.FindStringSubmatch(line); m != nil && !cKeyword[m[1]] {
+	if line == "" || !isNameStart(line[0]) || !strings.Contains(line, "(") {
+		return
+	}
+	if m := funcNameRe().FindStringSubmatch(line); m != nil && !cKeyword[m[1]] {
 		set[m[1]] = true
 	}
 }
+
+// isNameStart reports whether c may start a C identifier ([A-Za-z_]),
+// as funcNameRe's first byte must.
+func isNameStart(c byte) bool { return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }
 
 // cKeyword lists words funcNameRe must not take for function names.
 var cKeyword = map[string]bool{

@@ -29,6 +29,10 @@ type ParseCache struct {
 	bytes  int
 	order  *list.List // of *parseEntry, most recently used first
 	byKey  map[parseKey]*list.Element
+	// busy holds the keys being parsed (or read from the store) now, each
+	// closed when done: a second goroutine asking for one waits and asks
+	// again, so that it is answered as it would be after the first.
+	busy   map[parseKey]chan struct{}
 	store  *ParseStore
 	counts ParseCounts
 }
@@ -56,19 +60,39 @@ func NewParseCache() *ParseCache {
 // NewParseCacheOn returns an empty cache keeping budget bytes of source's
 // parses in memory, backed by store when it is not nil.
 func NewParseCacheOn(store *ParseStore, budget int) *ParseCache {
-	return &ParseCache{budget: budget, order: list.New(), byKey: map[parseKey]*list.Element{}, store: store}
+	return &ParseCache{budget: budget, order: list.New(), byKey: map[parseKey]*list.Element{},
+		busy: map[parseKey]chan struct{}{}, store: store}
 }
 
-func (c *ParseCache) get(key parseKey) (*cfront.Unit, bool) {
+// claim returns the cached parse of key, or, when there is none, claims
+// the key for the caller to parse (release ends the claim). While another
+// goroutine holds the claim, it waits.
+func (c *ParseCache) claim(key parseKey) (*cfront.Unit, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e, ok := c.byKey[key]
-	if !ok {
-		return nil, false
+	for {
+		if e, ok := c.byKey[key]; ok {
+			c.order.MoveToFront(e)
+			c.counts.Hits++
+			return e.Value.(*parseEntry).unit, true
+		}
+		wait, busy := c.busy[key]
+		if !busy {
+			c.busy[key] = make(chan struct{})
+			return nil, false
+		}
+		c.mu.Unlock()
+		<-wait
+		c.mu.Lock()
 	}
-	c.order.MoveToFront(e)
-	c.counts.Hits++
-	return e.Value.(*parseEntry).unit, true
+}
+
+// release ends the claim of key.
+func (c *ParseCache) release(key parseKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.busy[key])
+	delete(c.busy, key)
 }
 
 func (c *ParseCache) put(key parseKey, size int, u *cfront.Unit) {
@@ -100,9 +124,10 @@ func (c *ParseCache) parse(ctx context.Context, header string, src []byte, persi
 	h.Write(src)
 	var key parseKey
 	h.Sum(key[:0])
-	if u, ok := c.get(key); ok {
+	if u, ok := c.claim(key); ok {
 		return u, nil
 	}
+	defer c.release(key)
 	if persist && c.store != nil {
 		if u, ok := c.store.get(ctx, key); ok {
 			c.put(key, len(src), u)
@@ -145,16 +170,21 @@ func (c *ParseCache) count(f func(*ParseCounts)) {
 // failure leaves an empty unit (logged), since one unparsable fragment
 // must not stop the review.
 func (m *Model) Parse(ctx context.Context, im *Image) *cfront.Unit {
-	if im.unit != nil {
-		return im.unit
+	if im.unit == nil {
+		m.parseWith(ctx, m.parser, im)
 	}
+	return im.unit
+}
+
+// parseWith parses im with p and sets its unit.
+func (m *Model) parseWith(ctx context.Context, p *cfront.Parser, im *Image) {
 	var u *cfront.Unit
 	var err error
 	if im.whole {
-		u, err = m.parseWhole(ctx, im)
+		u, err = m.parseWhole(ctx, p, im)
 	} else {
 		u, err = m.parses.parse(ctx, im.header, im.src, false, func() (*cfront.Unit, error) {
-			return m.parser.ParseFragment(ctx, im.src, im.header)
+			return p.ParseFragment(ctx, im.src, im.header)
 		})
 	}
 	if err != nil || u == nil {
@@ -162,5 +192,4 @@ func (m *Model) Parse(ctx context.Context, im *Image) *cfront.Unit {
 		u = &cfront.Unit{}
 	}
 	im.unit = u
-	return u
 }

@@ -2,10 +2,7 @@ package model
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
-	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -46,7 +43,7 @@ func OpenParseStore(dir string, log *slog.Logger) (*ParseStore, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	build, err := executableHash()
+	build, err := buildID()
 	if err != nil {
 		return nil, fmt.Errorf("parse store: %w", err)
 	}
@@ -62,12 +59,19 @@ func OpenParseStore(dir string, log *slog.Logger) (*ParseStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse store %s: %w", path, err)
 	}
-	if err := db.Update(func(tx *bolt.Tx) error {
-		_, err := tx.CreateBucketIfNotExists(parsesBucket)
-		return err
-	}); err != nil {
-		_ = db.Close()
-		return nil, fmt.Errorf("parse store %s: %w", path, err)
+	// The bucket is there from the first run on: a write transaction (a
+	// sync, and with NoFreelistSync a scan of every page for the free
+	// list) is paid only to create it, and at Close only for new parses.
+	var have bool
+	_ = db.View(func(tx *bolt.Tx) error { have = tx.Bucket(parsesBucket) != nil; return nil })
+	if !have {
+		if err := db.Update(func(tx *bolt.Tx) error {
+			_, err := tx.CreateBucketIfNotExists(parsesBucket)
+			return err
+		}); err != nil {
+			_ = db.Close()
+			return nil, fmt.Errorf("parse store %s: %w", path, err)
+		}
 	}
 	now := time.Now()
 	_ = os.Chtimes(path, now, now) // in use: see removeOtherBuilds
@@ -115,15 +119,18 @@ func (s *ParseStore) Close() error {
 	pending := s.new
 	s.new = nil
 	s.mu.Unlock()
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(parsesBucket)
-		for k, v := range pending {
-			if err := b.Put(k[:], v); err != nil {
-				return err
+	var err error
+	if len(pending) > 0 {
+		err = s.db.Update(func(tx *bolt.Tx) error {
+			b := tx.Bucket(parsesBucket)
+			for k, v := range pending {
+				if err := b.Put(k[:], v); err != nil {
+					return err
+				}
 			}
-		}
-		return nil
-	})
+			return nil
+		})
+	}
 	if cerr := s.db.Close(); err == nil {
 		err = cerr
 	}
@@ -131,24 +138,6 @@ func (s *ParseStore) Close() error {
 		return fmt.Errorf("parse store: %w", err)
 	}
 	return nil
-}
-
-// executableHash identifies the running build: its parses are its own.
-func executableHash() (string, error) {
-	exe, err := os.Executable()
-	if err != nil {
-		return "", err
-	}
-	f, err := os.Open(exe)
-	if err != nil {
-		return "", err
-	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return "", err
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
 // keepStores is how many builds' stores a cache directory keeps: the

@@ -66,7 +66,7 @@ func (m *Model) InferredRules(ctx context.Context) []Rule {
 // member: it lies in a struct (by its header) or shows a "(*" declarator,
 // and it changes something.
 func mayRetypeMember(h *series.Hunk) bool {
-	changes, ptr := false, structOpen.MatchString(h.Function)
+	changes, ptr := false, opensStruct(h.Function)
 	for _, l := range h.Lines {
 		changes = changes || l.Op != series.OpContext
 		ptr = ptr || strings.Contains(l.Text, "(*")

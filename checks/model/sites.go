@@ -44,8 +44,23 @@ func (fs FuncSite) Touched(k int) bool {
 
 // Funcs finds every definition and prototype of name as of patch k: in the
 // series' post-images first, then in the tree's files the series does not
-// touch.
+// touch. The answer is kept (the checks ask for the same callees again and
+// again) and is the caller's to read, not to change.
 func (m *Model) Funcs(ctx context.Context, name string, k int) []FuncSite {
+	key := funcQuery{k, name}
+	if v, ok := m.funcs[key]; ok {
+		return v
+	}
+	v := m.findFuncs(ctx, name, k)
+	if m.funcs == nil {
+		m.funcs = map[funcQuery][]FuncSite{}
+	}
+	m.funcs[key] = v
+	return v
+}
+
+// findFuncs answers Funcs.
+func (m *Model) findFuncs(ctx context.Context, name string, k int) []FuncSite {
 	var out []FuncSite
 	seen := map[string]bool{}
 	// The newest patch showing the function in a file supersedes what
@@ -117,6 +132,9 @@ func (m *Model) TreeCurrent(ctx context.Context, k int, o FuncSite) bool {
 	}
 	for _, fi := range m.patches[k].files {
 		for _, hi := range fi.hunks {
+			if !hi.pre.MayName(o.Fn.Name) {
+				continue
+			}
 			for _, g := range m.Parse(ctx, hi.pre).Funcs {
 				if g.Name == o.Fn.Name && g.Type.Equal(o.Fn.Type) && userAgree(g.Type, o.Fn.Type) {
 					return true
@@ -198,7 +216,7 @@ func (im *Image) Bindings() []BindSite {
 	for _, in := range im.unit.Inits {
 		st, v := in.Struct, in.Var
 		if st == "" {
-			if mm := structOpen.FindStringSubmatch(im.header); mm != nil && mm[2] != "" {
+			if mm := structHeader(im.header); mm != nil && mm[2] != "" {
 				st, v = mm[1], mm[2]
 			}
 		}

@@ -9,20 +9,46 @@ import (
 // TypeChanged reports whether patch k gives function name a new type: a
 // declarator it adds whose type is not the type the function had before
 // (in the patch's pre-images or in the tree), or a function that did not
-// exist before.
+// exist before. The answer is kept: the checks ask it of every function a
+// patch touches, often more than once.
 func (m *Model) TypeChanged(ctx context.Context, k int, name string) bool {
+	key := funcQuery{k, name}
+	if v, ok := m.typeChanged[key]; ok {
+		return v
+	}
+	v := m.typeChange(ctx, k, name)
+	if m.typeChanged == nil {
+		m.typeChanged = map[funcQuery]bool{}
+	}
+	m.typeChanged[key] = v
+	return v
+}
+
+// funcQuery is a question about function name as of a patch, to
+// TypeChanged or Funcs.
+type funcQuery struct {
+	patch int
+	name  string
+}
+
+// typeChange answers TypeChanged.
+func (m *Model) typeChange(ctx context.Context, k int, name string) bool {
 	var added, before []cfront.FuncType
 	for _, fi := range m.patches[k].files {
 		for _, hi := range fi.hunks {
-			post, pre := m.Parse(ctx, hi.post), m.Parse(ctx, hi.pre)
-			for _, f := range post.Funcs {
-				if f.Name == name && (FuncSite{Fn: f, Im: hi.post}).Touched(k) {
-					added = append(added, f.Type)
+			// Only an image that can name the function can declare it.
+			if hi.post.MayName(name) {
+				for _, f := range m.Parse(ctx, hi.post).Funcs {
+					if f.Name == name && (FuncSite{Fn: f, Im: hi.post}).Touched(k) {
+						added = append(added, f.Type)
+					}
 				}
 			}
-			for _, g := range pre.Funcs {
-				if g.Name == name {
-					before = append(before, g.Type)
+			if hi.pre.MayName(name) {
+				for _, g := range m.Parse(ctx, hi.pre).Funcs {
+					if g.Name == name {
+						before = append(before, g.Type)
+					}
 				}
 			}
 		}

@@ -17,6 +17,19 @@ func (fi *File) PostImages() []*Image {
 	return ims
 }
 
+// PostImages returns the PostImages of every file of every patch, patch
+// by patch: what a check that reads each file's post-images parses (see
+// ParseAll).
+func (m *Model) PostImages() []*Image {
+	var ims []*Image
+	for _, pi := range m.patches {
+		for _, fi := range pi.files {
+			ims = append(ims, fi.PostImages()...)
+		}
+	}
+	return ims
+}
+
 // View returns the parsed post-images of every file touched by patches
 // 0..k as they stand after patch k: the latest patch's images of each file
 // first, then (without a whole-file image) older patches' hunks of the

@@ -47,7 +47,7 @@ func TestParseWholeInChunksIsTheWholeParse(t *testing.T) {
 				return err
 			}
 			want, werr := whole.ParseFragment(ctx, src, "")
-			got, gerr := m.parseWhole(ctx, &Image{File: path, src: src, whole: true})
+			got, gerr := m.parseWhole(ctx, m.parser, &Image{File: path, src: src, whole: true})
 			if (werr == nil) != (gerr == nil) {
 				t.Errorf("%s: whole parse error %v, chunked %v", path, werr, gerr)
 				return nil

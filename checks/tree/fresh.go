@@ -2,15 +2,13 @@ package tree
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
-	"syscall"
+	"slices"
+	"strings"
 
-	"github.com/patchbot/patchbot/checks/cfront"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -30,147 +28,140 @@ type changes struct {
 
 func (c changes) none() bool { return len(c.stale) == 0 && len(c.removed) == 0 && c.dirs == nil }
 
-// known is a file as the store last saw it.
-type known struct {
-	rel         string
-	size, mtime int64
-	hash        []byte
+// dirNow is what the stat check found of one directory: whether it is
+// still there, its mtime, and its known files that changed (with their
+// stat now) or are gone.
+type dirNow struct {
+	exists  bool
+	mtime   int64
+	changed []treeFile
+	gone    []string
+}
+
+// knownDir is a directory's record as the store holds it.
+type knownDir struct {
+	rel   string
+	mtime int64
+	files []fileStat
 }
 
 // check compares the tree at root with the store without reading any file:
-// it stats every file and directory the store knows, in parallel, one
-// directory at a time (lstat relative to the directory), and lists only
-// the directories whose mtime changed, for files added to them.
+// it stats every directory the store knows and every file it knows in
+// them, on workers goroutines, one directory at a time (the files by name
+// relative to the directory), and lists only the directories whose mtime
+// changed, for files added to them. Any change of a file's size or mtime
+// is seen, written in place or not.
 func (s *store) check(ctx context.Context, root string, workers int) (changes, error) {
-	var files []known
-	var dirs []treeDir
+	var dirs []knownDir
 	err := s.db.View(func(tx *bolt.Tx) error {
-		err := tx.Bucket([]byte(bucketFiles)).ForEach(func(k, v []byte) error {
-			size, mtime, hash, err := decodeStat(v)
-			if err != nil {
-				return fmt.Errorf("file record %s: %w", k, err)
-			}
-			files = append(files, known{string(k), size, mtime, append([]byte(nil), hash...)})
-			return nil
-		})
-		if err != nil {
-			return err
-		}
 		return tx.Bucket([]byte(bucketDirs)).ForEach(func(k, v []byte) error {
-			d := cfront.NewDecoder(v)
-			dirs = append(dirs, treeDir{string(k), d.Int()})
-			return d.Done("directory record")
+			mtime, files, err := decodeDir(v)
+			if err != nil {
+				return fmt.Errorf("directory record %s: %w", k, err)
+			}
+			dirs = append(dirs, knownDir{string(k), mtime, files})
+			return nil
 		})
 	})
 	if err != nil {
 		return changes{}, fmt.Errorf("read tree index %s: %w", s.path, err)
 	}
-	byDir := make(map[string][]int, len(dirs))
-	for i, f := range files {
-		d := path.Dir(f.rel)
-		byDir[d] = append(byDir[d], i)
-	}
-	for _, d := range dirs {
-		if _, ok := byDir[d.rel]; !ok {
-			byDir[d.rel] = nil
-		}
-	}
-	dirList := make([]string, 0, len(byDir))
-	for d := range byDir {
-		dirList = append(dirList, d)
-	}
-	now := make([]treeFile, len(files)) // size -1: gone
-	dirStats := make([]dirResult, len(dirList))
-	err = forEach(ctx, len(dirList), workers, func(i int) error {
+	now := make([]dirNow, len(dirs))
+	err = forEach(ctx, len(dirs), workers, func(i int) error {
 		var err error
-		dirStats[i], err = statDir(root, dirList[i], byDir[dirList[i]], files, now)
+		now[i], err = statDir(root, dirs[i].rel, dirs[i].files)
 		return err
 	})
 	if err != nil {
 		return changes{}, fmt.Errorf("check tree index: %w", err)
 	}
-	dirNow := make(map[string]dirResult, len(dirList))
-	for i, d := range dirList {
-		dirNow[d] = dirStats[i]
-	}
 
 	var ch changes
-	knownFile := make(map[string]bool, len(files))
-	for i, f := range files {
-		knownFile[f.rel] = true
+	dirChanged := false
+	for i, d := range dirs {
 		n := now[i]
-		switch {
-		case n.size < 0:
-			ch.removed = append(ch.removed, f.rel)
-		case n.size != f.size || n.mtime != f.mtime:
-			ch.stale = append(ch.stale, n)
-			if ch.oldHash == nil {
-				ch.oldHash = make(map[string][]byte)
+		if !n.exists {
+			dirChanged = true
+			for _, f := range d.files {
+				ch.removed = append(ch.removed, path.Join(d.rel, f.name))
 			}
-			ch.oldHash[f.rel] = f.hash
+			continue
+		}
+		ch.stale = append(ch.stale, n.changed...)
+		ch.removed = append(ch.removed, n.gone...)
+		dirChanged = dirChanged || n.mtime != d.mtime
+	}
+	sortFiles(ch.stale)
+	slices.Sort(ch.removed)
+	if len(ch.stale) > 0 {
+		if ch.oldHash, err = s.hashes(ch.stale); err != nil {
+			return changes{}, err
+		}
+	}
+	if !dirChanged {
+		return ch, nil
+	}
+	knownFile := make(map[string]bool)
+	dirState := make(map[string]dirResult, len(dirs))
+	for i, d := range dirs {
+		dirState[d.rel] = dirResult{now[i].mtime, now[i].exists}
+		for _, f := range d.files {
+			knownFile[path.Join(d.rel, f.name)] = true
 		}
 	}
 	var w walked
-	dirChanged := false
-	for _, d := range dirs {
-		n := dirNow[d.rel]
+	for i, d := range dirs {
+		n := now[i]
 		if !n.exists {
-			dirChanged = true
 			continue
 		}
 		w.dirs = append(w.dirs, treeDir{d.rel, n.mtime})
 		if n.mtime == d.mtime {
 			continue
 		}
-		dirChanged = true
-		if err := listNew(ctx, root, d.rel, knownFile, dirNow, &w); err != nil {
+		if err := listNew(ctx, root, d.rel, knownFile, dirState, &w); err != nil {
 			return changes{}, err
 		}
 	}
-	if dirChanged {
-		ch.stale = append(ch.stale, w.files...)
-		w.sort()
-		ch.dirs = w.dirs
-	}
+	ch.stale = append(ch.stale, w.files...)
+	w.sort()
+	ch.dirs = w.dirs
 	return ch, nil
+}
+
+// sortFiles orders files by path.
+func sortFiles(fs []treeFile) {
+	slices.SortFunc(fs, func(a, b treeFile) int { return strings.Compare(a.rel, b.rel) })
+}
+
+// hashes returns the content hashes the store holds of files.
+func (s *store) hashes(files []treeFile) (map[string][]byte, error) {
+	out := make(map[string][]byte, len(files))
+	err := s.db.View(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte(bucketFiles))
+		for _, f := range files {
+			v := b.Get([]byte(f.rel))
+			if v == nil {
+				continue
+			}
+			_, _, hash, err := decodeStat(v)
+			if err != nil {
+				return fmt.Errorf("file record %s: %w", f.rel, err)
+			}
+			out[f.rel] = slices.Clone(hash)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read tree index %s: %w", s.path, err)
+	}
+	return out, nil
 }
 
 // dirResult is the stat of one directory.
 type dirResult struct {
 	mtime  int64
 	exists bool
-}
-
-// statDir stats directory d and its known files (indices into files),
-// writing each file's stat now into now (size -1 when it is gone).
-func statDir(root, d string, idx []int, files []known, now []treeFile) (dirResult, error) {
-	r, err := os.OpenRoot(filepath.Join(root, filepath.FromSlash(d)))
-	if err != nil {
-		for _, i := range idx {
-			now[i] = treeFile{rel: files[i].rel, size: -1}
-		}
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			return dirResult{}, nil
-		}
-		return dirResult{}, err
-	}
-	defer r.Close()
-	info, err := r.Stat(".")
-	if err != nil {
-		return dirResult{}, err
-	}
-	for _, i := range idx {
-		rel := files[i].rel
-		size, mtime, ok, err := statFile(r, path.Base(rel))
-		if err != nil {
-			return dirResult{}, err
-		}
-		if !ok {
-			size = -1
-		}
-		now[i] = treeFile{rel: rel, size: size, mtime: mtime}
-	}
-	return dirResult{info.ModTime().UnixNano(), true}, nil
 }
 
 // listNew adds to w the files of directory d the store does not know, and

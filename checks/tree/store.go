@@ -14,13 +14,12 @@ import (
 	"strings"
 	"time"
 
-	"github.com/patchbot/patchbot/checks/cfront"
 	bolt "go.etcd.io/bbolt"
 )
 
 // storeVersion changes whenever the cfront output or the store layout
 // changes, so that entries of an older front end are never reused.
-const storeVersion = "patchbot-tree-1"
+const storeVersion = "patchbot-tree-2"
 
 // maxStores bounds the cache directory: the stores of this many trees
 // (root and Dirs) used last are kept, older ones are removed.
@@ -89,6 +88,7 @@ func writeStore(path string, w walked, parsed []fileEntries) error {
 			return err
 		}
 		var funcs, structs, binds, files []kv
+		var stats []treeFile
 		for _, p := range parsed {
 			if p.gone {
 				continue
@@ -97,13 +97,9 @@ func writeStore(path string, w walked, parsed []fileEntries) error {
 			structs = append(structs, p.structs...)
 			binds = append(binds, p.binds...)
 			files = append(files, kv{[]byte(p.rel), p.rec.encode()})
+			stats = append(stats, treeFile{rel: p.rel, size: p.rec.size, mtime: p.rec.mtime})
 		}
-		var dirs []kv
-		for _, d := range w.dirs {
-			var e cfront.Encoder
-			e.Int(d.mtime)
-			dirs = append(dirs, kv{[]byte(d.rel), e.B})
-		}
+		dirs := dirRecords(w.dirs, stats)
 		for _, t := range []struct {
 			bucket  string
 			entries []kv
@@ -172,25 +168,47 @@ func updateStore(path string, s *store, ch changes, parsed []fileEntries) error 
 				}
 			}
 		}
-		if ch.dirs == nil {
+		return rewriteDirs(tx, ch.dirs)
+	})
+}
+
+// rewriteDirs rebuilds the directory records from the file records, with
+// the directories of dirs (those of the records already there when dirs
+// is nil: none was added, removed or changed).
+func rewriteDirs(tx *bolt.Tx, dirs []treeDir) error {
+	if dirs == nil {
+		err := tx.Bucket([]byte(bucketDirs)).ForEach(func(k, v []byte) error {
+			mtime, _, err := decodeDir(v)
+			if err != nil {
+				return fmt.Errorf("directory record %s: %w", k, err)
+			}
+			dirs = append(dirs, treeDir{string(k), mtime})
 			return nil
-		}
-		if err := tx.DeleteBucket([]byte(bucketDirs)); err != nil {
-			return err
-		}
-		dirs, err := tx.CreateBucket([]byte(bucketDirs))
+		})
 		if err != nil {
 			return err
 		}
-		for _, d := range ch.dirs {
-			var e cfront.Encoder
-			e.Int(d.mtime)
-			if err := dirs.Put([]byte(d.rel), e.B); err != nil {
-				return err
-			}
+	}
+	var stats []treeFile
+	err := tx.Bucket([]byte(bucketFiles)).ForEach(func(k, v []byte) error {
+		size, mtime, _, err := decodeStat(v)
+		if err != nil {
+			return fmt.Errorf("file record %s: %w", k, err)
 		}
+		stats = append(stats, treeFile{rel: string(k), size: size, mtime: mtime})
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	if err := tx.DeleteBucket([]byte(bucketDirs)); err != nil {
+		return err
+	}
+	b, err := tx.CreateBucket([]byte(bucketDirs))
+	if err != nil {
+		return err
+	}
+	return putSorted(b, dirRecords(dirs, stats))
 }
 
 // deleteEntries removes file rel's record and entries.

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -179,5 +180,95 @@ func TestIndexConcurrentQueries(t *testing.T) {
 		if e := <-errs; e != "" {
 			t.Error(e)
 		}
+	}
+}
+
+// The stat check sees every change of an indexed file, in a directory
+// whose mtime it leaves alone too (an in-place write that adds a
+// binding), and after each update the store is fresh again.
+func TestStoreSeesEveryChange(t *testing.T) {
+	proto := "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\n"
+	a := "static int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n"
+	later := time.Now().Add(time.Hour)
+	tests := []struct {
+		name   string
+		change func(t *testing.T, root string)
+		want   []string
+	}{
+		{"an in-place write of the same size adds a binding", func(t *testing.T, root string) {
+			// Same length as a: the directory's entries do not change.
+			b := "struct proto a_prot = { .ioctl = a_ioctl };\n"
+			b += strings.Repeat(" ", len(a)-len(b)-1) + "\n"
+			f, err := os.OpenFile(filepath.Join(root, "net/a.c"), os.O_WRONLY, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString(b); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+			if err := os.Chtimes(filepath.Join(root, "net/a.c"), later, later); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"net/a.c:a_ioctl", "net/b.c:b_ioctl", "net/sub/s.c:s_ioctl"}},
+		{"an append in place adds a binding", func(t *testing.T, root string) {
+			f, err := os.OpenFile(filepath.Join(root, "net/a.c"), os.O_WRONLY|os.O_APPEND, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.WriteString("struct proto a_prot = { .ioctl = a_ioctl };\n"); err != nil {
+				t.Fatal(err)
+			}
+			f.Close()
+		}, []string{"net/a.c:a_ioctl", "net/b.c:b_ioctl", "net/sub/s.c:s_ioctl"}},
+		{"a file in a new directory adds a binding", func(t *testing.T, root string) {
+			writeTree(t, root, map[string]string{"net/x/y/c.c": "struct proto c_prot = { .ioctl = a_ioctl };\n"})
+		}, []string{"net/b.c:b_ioctl", "net/sub/s.c:s_ioctl", "net/x/y/c.c:a_ioctl"}},
+		{"a binding's file replaced by a directory is gone", func(t *testing.T, root string) {
+			if err := os.Remove(filepath.Join(root, "net/b.c")); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Mkdir(filepath.Join(root, "net/b.c"), 0o755); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"net/sub/s.c:s_ioctl"}},
+		{"a binding's directory removed is gone", func(t *testing.T, root string) {
+			if err := os.RemoveAll(filepath.Join(root, "net/sub")); err != nil {
+				t.Fatal(err)
+			}
+		}, []string{"net/b.c:b_ioctl"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			root, cache := t.TempDir(), t.TempDir()
+			writeTree(t, root, map[string]string{
+				"include/net/sock.h": proto,
+				"net/a.c":            a,
+				"net/b.c":            "struct proto b_prot = { .ioctl = b_ioctl };\n",
+				"net/sub/s.c":        "struct proto s_prot = { .ioctl = s_ioctl };\n",
+			})
+			open := func() *Index {
+				t.Helper()
+				x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: cache, Log: quietLog()})
+				if err != nil {
+					t.Fatalf("BuildIndex: %v", err)
+				}
+				return x
+			}
+			open()
+			tc.change(t, root)
+			x := open()
+			var got []string
+			for _, b := range x.Bindings("proto", "ioctl") {
+				got = append(got, b.File+":"+b.Func)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("bindings %q, want %q", got, tc.want)
+			}
+			ch, err := x.st.check(context.Background(), root, 2)
+			if err != nil || !ch.none() {
+				t.Errorf("after the update the store is not fresh: %+v, %v", ch, err)
+			}
+		})
 	}
 }

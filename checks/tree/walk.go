@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -131,20 +130,4 @@ func (w *walked) sort() {
 	w.files = slices.CompactFunc(w.files, func(a, b treeFile) bool { return a.rel == b.rel })
 	slices.SortFunc(w.dirs, func(a, b treeDir) int { return strings.Compare(a.rel, b.rel) })
 	w.dirs = slices.CompactFunc(w.dirs, func(a, b treeDir) bool { return a.rel == b.rel })
-}
-
-// statFile is the stat the index keeps of rel; ok is false when the file
-// is gone or no longer a regular file.
-func statFile(r *os.Root, name string) (size, mtime int64, ok bool, err error) {
-	info, err := r.Lstat(name)
-	if err != nil {
-		if os.IsNotExist(err) {
-			return 0, 0, false, nil
-		}
-		return 0, 0, false, err
-	}
-	if !info.Mode().IsRegular() {
-		return 0, 0, false, nil
-	}
-	return info.Size(), info.ModTime().UnixNano(), true, nil
 }
