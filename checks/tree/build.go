@@ -32,6 +32,10 @@ type IndexOptions struct {
 	// on the first build, the changed ones later) with how many are
 	// done; it must be safe for concurrent use.
 	Progress func(done, total int)
+
+	// batch is the files per batch of a cold build (buildBatch when 0;
+	// the tests make it small).
+	batch int
 }
 
 // BuildIndex opens the index of the kernel tree at root. The tree's
@@ -75,7 +79,11 @@ func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*Index, err
 		}
 		cacheDir = filepath.Join(base, "patchbot", "tree")
 	}
-	b := builder{root: root, dirs: dirs, workers: workers, log: log, progress: opt.Progress}
+	batch := opt.batch
+	if batch <= 0 {
+		batch = buildBatch
+	}
+	b := builder{root: root, dirs: dirs, workers: workers, batch: batch, log: log, progress: opt.Progress}
 	st, err := b.open(ctx, storePath(cacheDir, root, dirs))
 	if err != nil {
 		return nil, err
@@ -89,6 +97,7 @@ type builder struct {
 	root     string
 	dirs     []string
 	workers  int
+	batch    int
 	log      *slog.Logger
 	progress func(done, total int)
 }
@@ -127,6 +136,11 @@ func (b *builder) open(ctx context.Context, path string) (*store, error) {
 	return b.reopen(path)
 }
 
+// buildBatch is how many files a cold build parses before it writes
+// their entries out (see runFile): the build holds one batch in memory,
+// not the tree.
+const buildBatch = 4096
+
 // build parses the whole tree into a new store at path. When the cache
 // directory cannot be written, the store is built in a temporary
 // directory and removed once opened, so that this run still has it.
@@ -136,25 +150,80 @@ func (b *builder) build(ctx context.Context, path string) (*store, error) {
 	if err != nil {
 		return nil, err
 	}
-	parsed, ps, err := parseFiles(ctx, b.root, w.files, nil, b.workers, b.progress)
-	if err != nil {
-		return nil, err
-	}
-	if err := writeStore(path, w, parsed); err != nil {
+	// uncached moves the store to a temporary directory, once.
+	var tmp string
+	uncached := func(err error) error {
+		if tmp != "" {
+			return fmt.Errorf("index tree: %w", err)
+		}
 		b.log.Warn("tree index not cached", "store", path, "err", err)
-		tmp, terr := os.MkdirTemp("", "patchbot-tree-")
-		if terr != nil {
+		var terr error
+		if tmp, terr = os.MkdirTemp("", "patchbot-tree-"); terr != nil {
+			return fmt.Errorf("index tree: %w", err)
+		}
+		path = filepath.Join(tmp, filepath.Base(path))
+		return nil
+	}
+	defer func() {
+		if tmp != "" {
+			os.RemoveAll(tmp)
+		}
+	}()
+	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	runs, err := newRunFile(filepath.Dir(path))
+	if err != nil {
+		if err := uncached(err); err != nil {
+			return nil, err
+		}
+		if runs, err = newRunFile(tmp); err != nil {
 			return nil, fmt.Errorf("index tree: %w", err)
 		}
-		defer os.RemoveAll(tmp)
-		path = filepath.Join(tmp, filepath.Base(path))
-		if err := writeStore(path, w, parsed); err != nil {
+	}
+	defer runs.close()
+	var ps parseStats
+	kept := make([]treeFile, 0, len(w.files))
+	for lo := 0; lo < len(w.files); lo += b.batch {
+		batch := w.files[lo:min(lo+b.batch, len(w.files))]
+		parsed, bps, err := parseFiles(ctx, b.root, batch, nil, b.workers, offsetProgress(b.progress, lo, len(w.files)))
+		if err != nil {
+			return nil, err
+		}
+		ps.parsed, ps.failed = ps.parsed+bps.parsed, ps.failed+bps.failed
+		for _, p := range parsed {
+			if p.gone {
+				continue
+			}
+			runs.add(bucketFuncs, p.funcs...)
+			runs.add(bucketStructs, p.structs...)
+			runs.add(bucketBinds, p.binds...)
+			runs.add(bucketFiles, kv{[]byte(p.rel), p.rec.encode()})
+			kept = append(kept, treeFile{rel: p.rel, size: p.rec.size, mtime: p.rec.mtime})
+		}
+		if err := runs.flush(); err != nil {
+			return nil, err
+		}
+	}
+	if err := writeStore(path, w.dirs, kept, runs); err != nil {
+		// The runs can be merged again, into a store that is not kept.
+		if err := uncached(err); err != nil {
+			return nil, err
+		}
+		if err := writeStore(path, w.dirs, kept, runs); err != nil {
 			return nil, err
 		}
 	}
 	b.log.Debug("tree index built", "store", path, "files", len(w.files), "parsed", ps.parsed,
 		"unparsable", ps.failed, "took", time.Since(start))
 	return b.reopen(path)
+}
+
+// offsetProgress reports the progress of a batch starting at file lo as
+// that of the whole build.
+func offsetProgress(progress func(done, total int), lo, total int) func(done, total int) {
+	if progress == nil {
+		return nil
+	}
+	return func(done, _ int) { progress(lo+done, total) }
 }
 
 func (b *builder) reopen(path string) (*store, error) {

@@ -75,41 +75,73 @@ func openStore(path string) (*store, error) {
 // close releases the store; queries on it fail afterwards.
 func (s *store) close() error { return s.db.Close() }
 
-// writeStore writes a new store to path from a full walk and the parse of
-// every file, replacing what was there.
-func writeStore(path string, w walked, parsed []fileEntries) error {
-	return replaceStore(path, nil, func(tx *bolt.Tx) error {
-		for _, name := range []string{bucketMeta, bucketFiles, bucketDirs, bucketFuncs, bucketStructs, bucketBinds} {
-			if _, err := tx.CreateBucket([]byte(name)); err != nil {
+// writeStore writes a new store to path from a full walk (its
+// directories, and the stat of every file kept) and the entries of every
+// file, sorted in runs, replacing what was there. Each bucket is filled in
+// key order in transactions of storeTxBytes, so that its pages are full
+// and what bbolt holds in memory is one transaction's.
+func writeStore(path string, dirs []treeDir, files []treeFile, runs *runFile) error {
+	return replaceStore(path, nil, func(db *bolt.DB) error {
+		err := db.Update(func(tx *bolt.Tx) error {
+			for _, name := range []string{bucketMeta, bucketFiles, bucketDirs, bucketFuncs, bucketStructs, bucketBinds} {
+				if _, err := tx.CreateBucket([]byte(name)); err != nil {
+					return err
+				}
+			}
+			if err := tx.Bucket([]byte(bucketMeta)).Put([]byte("version"), []byte(storeVersion)); err != nil {
 				return err
 			}
-		}
-		if err := tx.Bucket([]byte(bucketMeta)).Put([]byte("version"), []byte(storeVersion)); err != nil {
+			return putSorted(tx.Bucket([]byte(bucketDirs)), dirRecords(dirs, files))
+		})
+		if err != nil {
 			return err
 		}
-		var funcs, structs, binds, files []kv
-		var stats []treeFile
-		for _, p := range parsed {
-			if p.gone {
-				continue
-			}
-			funcs = append(funcs, p.funcs...)
-			structs = append(structs, p.structs...)
-			binds = append(binds, p.binds...)
-			files = append(files, kv{[]byte(p.rel), p.rec.encode()})
-			stats = append(stats, treeFile{rel: p.rel, size: p.rec.size, mtime: p.rec.mtime})
-		}
-		dirs := dirRecords(w.dirs, stats)
-		for _, t := range []struct {
-			bucket  string
-			entries []kv
-		}{{bucketFuncs, funcs}, {bucketStructs, structs}, {bucketBinds, binds}, {bucketFiles, files}, {bucketDirs, dirs}} {
-			if err := putSorted(tx.Bucket([]byte(t.bucket)), t.entries); err != nil {
+		for _, bucket := range []string{bucketFuncs, bucketStructs, bucketBinds, bucketFiles} {
+			if err := putMerged(db, bucket, runs); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+}
+
+// storeTxBytes bounds the keys and values one transaction of a store
+// being built puts.
+const storeTxBytes = 32 << 20
+
+// putMerged fills bucket with the entries of its runs, in key order, in
+// transactions of storeTxBytes.
+func putMerged(db *bolt.DB, bucket string, runs *runFile) error {
+	var tx *bolt.Tx
+	var b *bolt.Bucket
+	size := 0
+	err := runs.merge(bucket, func(key, val []byte) error {
+		if tx == nil {
+			var err error
+			if tx, err = db.Begin(true); err != nil {
+				return err
+			}
+			b = tx.Bucket([]byte(bucket))
+			b.FillPercent = 1
+		}
+		if err := b.Put(key, val); err != nil {
+			return err
+		}
+		if size += len(key) + len(val); size >= storeTxBytes {
+			err := tx.Commit()
+			tx, size = nil, 0
+			return err
+		}
+		return nil
+	})
+	if tx != nil {
+		if err != nil {
+			_ = tx.Rollback()
+			return err
+		}
+		return tx.Commit()
+	}
+	return err
 }
 
 // putSorted fills an empty bucket; in key order, its pages are filled
@@ -128,47 +160,49 @@ func putSorted(b *bolt.Bucket, entries []kv) error {
 // updateStore writes a copy of s with ch applied to path: the entries of
 // removed and changed files are replaced by parsed.
 func updateStore(path string, s *store, ch changes, parsed []fileEntries) error {
-	return replaceStore(path, s, func(tx *bolt.Tx) error {
-		files := tx.Bucket([]byte(bucketFiles))
-		gone := slices.Clone(ch.removed)
-		for _, p := range parsed {
-			if !p.same {
-				gone = append(gone, p.rel)
+	return replaceStore(path, s, func(db *bolt.DB) error {
+		return db.Update(func(tx *bolt.Tx) error {
+			files := tx.Bucket([]byte(bucketFiles))
+			gone := slices.Clone(ch.removed)
+			for _, p := range parsed {
+				if !p.same {
+					gone = append(gone, p.rel)
+				}
 			}
-		}
-		for _, rel := range gone {
-			if err := deleteEntries(tx, files, rel); err != nil {
-				return err
-			}
-		}
-		for _, p := range parsed {
-			if p.gone {
-				continue
-			}
-			rec := p.rec
-			if p.same {
-				old, err := decodeRecord(files.Get([]byte(p.rel)))
-				if err != nil {
+			for _, rel := range gone {
+				if err := deleteEntries(tx, files, rel); err != nil {
 					return err
 				}
-				rec.funcs, rec.structs, rec.binds = old.funcs, old.structs, old.binds
 			}
-			if err := files.Put([]byte(p.rel), rec.encode()); err != nil {
-				return err
-			}
-			for _, t := range []struct {
-				bucket  string
-				entries []kv
-			}{{bucketFuncs, p.funcs}, {bucketStructs, p.structs}, {bucketBinds, p.binds}} {
-				b := tx.Bucket([]byte(t.bucket))
-				for _, e := range t.entries {
-					if err := b.Put(e.key, e.val); err != nil {
+			for _, p := range parsed {
+				if p.gone {
+					continue
+				}
+				rec := p.rec
+				if p.same {
+					old, err := decodeRecord(files.Get([]byte(p.rel)))
+					if err != nil {
 						return err
+					}
+					rec.funcs, rec.structs, rec.binds = old.funcs, old.structs, old.binds
+				}
+				if err := files.Put([]byte(p.rel), rec.encode()); err != nil {
+					return err
+				}
+				for _, t := range []struct {
+					bucket  string
+					entries []kv
+				}{{bucketFuncs, p.funcs}, {bucketStructs, p.structs}, {bucketBinds, p.binds}} {
+					b := tx.Bucket([]byte(t.bucket))
+					for _, e := range t.entries {
+						if err := b.Put(e.key, e.val); err != nil {
+							return err
+						}
 					}
 				}
 			}
-		}
-		return rewriteDirs(tx, ch.dirs)
+			return rewriteDirs(tx, ch.dirs)
+		})
 	})
 }
 
@@ -239,9 +273,10 @@ func deleteEntries(tx *bolt.Tx, files *bolt.Bucket, rel string) error {
 }
 
 // replaceStore builds a store in a temporary file beside path (a copy of
-// from, or empty), runs fill in one transaction and renames the result
-// over path, so readers never see a half-written store.
-func replaceStore(path string, from *store, fill func(*bolt.Tx) error) error {
+// from, or empty), fills it with fill (in as many transactions as it
+// likes: nothing is synced before the end) and renames the result over
+// path, so readers never see a half-written store.
+func replaceStore(path string, from *store, fill func(*bolt.DB) error) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create tree index directory: %w", err)
@@ -268,7 +303,7 @@ func replaceStore(path string, from *store, fill func(*bolt.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("write tree index: %w", err)
 	}
-	if err := db.Update(fill); err != nil {
+	if err := fill(db); err != nil {
 		db.Close()
 		return fmt.Errorf("write tree index: %w", err)
 	}

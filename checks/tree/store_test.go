@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 )
 
 func writeTree(t *testing.T, root string, files map[string]string) {
@@ -270,5 +272,58 @@ func TestStoreSeesEveryChange(t *testing.T) {
 				t.Errorf("after the update the store is not fresh: %+v, %v", ch, err)
 			}
 		})
+	}
+}
+
+// TestColdBuildInBatches: a cold build that writes its entries out batch
+// by batch (here one file, or three, a batch) makes the store a build of
+// the whole tree at once makes, key for key and value for value, with a
+// function defined in several files and a struct bound in several.
+func TestColdBuildInBatches(t *testing.T) {
+	root := t.TempDir()
+	files := map[string]string{
+		"include/net/sock.h": "struct proto {\n\tint (*ioctl)(struct sock *sk, int cmd, unsigned long arg);\n};\nint a_ioctl(struct sock *sk, int cmd, unsigned long arg);\n",
+		"include/broken.h":   "struct {{{ (((\n",
+	}
+	for i := range 9 {
+		files[fmt.Sprintf("net/p%d/af.c", i)] = fmt.Sprintf("int a_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn %d;\n}\n\nstatic int p%d_ioctl(struct sock *sk, int cmd, unsigned long arg)\n{\n\treturn 0;\n}\n\nstruct proto p%d_prot = {\n\t.ioctl = p%d_ioctl,\n};\n", i, i, i, i)
+	}
+	writeTree(t, root, files)
+	dump := func(batch int) map[string]string {
+		t.Helper()
+		x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: t.TempDir(), Log: quietLog(), batch: batch})
+		if err != nil {
+			t.Fatalf("BuildIndex (batch %d): %v", batch, err)
+		}
+		out := map[string]string{}
+		err = x.st.db.View(func(tx *bolt.Tx) error {
+			return tx.ForEach(func(name []byte, b *bolt.Bucket) error {
+				return b.ForEach(func(k, v []byte) error {
+					out[string(name)+"/"+string(k)] = string(v)
+					return nil
+				})
+			})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	whole := dump(len(files) + 1)
+	if len(whole) < 30 {
+		t.Fatalf("the whole build holds only %d entries", len(whole))
+	}
+	for _, batch := range []int{1, 3} {
+		got := dump(batch)
+		for k, v := range whole {
+			if got[k] != v {
+				t.Errorf("batch %d: %q = %q, want %q", batch, k, got[k], v)
+			}
+		}
+		for k := range got {
+			if _, ok := whole[k]; !ok {
+				t.Errorf("batch %d: extra entry %q", batch, k)
+			}
+		}
 	}
 }
