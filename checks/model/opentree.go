@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"maps"
+	"runtime"
 	"slices"
+	"sync"
+	"sync/atomic"
 
 	"github.com/patchbot/patchbot/checks/tree"
 	"github.com/patchbot/patchbot/series"
@@ -55,17 +59,13 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 		x, err := tree.BuildIndex(ctx, dir, tree.IndexOptions{Log: log, Progress: opt.Progress})
 		done <- opened{x, err}
 	}()
-	rules := slices.Clone(opt.Rules)
-	touched := make(map[string]bool)
-	for _, s := range ss {
-		inferred, err := seriesRulesAndNeedles(ctx, s, opt.Parses, touched)
-		if err != nil {
-			cancel()
-			<-done
-			return nil, err
-		}
-		rules = append(rules, inferred...)
+	inferred, touched, err := inferAll(ctx, ss, opt.Parses)
+	if err != nil {
+		cancel()
+		<-done
+		return nil, err
 	}
+	rules := append(slices.Clone(opt.Rules), inferred...)
 	o := <-done
 	if o.err != nil {
 		return nil, fmt.Errorf("kernel tree %s: %w", dir, o.err)
@@ -82,6 +82,42 @@ func OpenTree(ctx context.Context, dir string, ss []*series.Series, opt TreeOpti
 		return x, nil
 	}
 	return x.WithNeedles(append(needles, more...)), nil
+}
+
+// inferAll infers the rules of every series and what they touch (see
+// seriesRulesAndNeedles) on every CPU; the rules are in the order of ss,
+// the first error in that order is returned.
+func inferAll(ctx context.Context, ss []*series.Series, parses *ParseCache) ([]Rule, map[string]bool, error) {
+	type inferred struct {
+		rules   []Rule
+		needles map[string]bool
+		err     error
+	}
+	out := make([]inferred, len(ss))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ss)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := int(next.Add(1)) - 1; i < len(ss); i = int(next.Add(1)) - 1 {
+				r := inferred{needles: map[string]bool{}}
+				r.rules, r.err = seriesRulesAndNeedles(ctx, ss[i], parses, r.needles)
+				out[i] = r
+			}
+		}()
+	}
+	wg.Wait()
+	var rules []Rule
+	touched := map[string]bool{}
+	for _, r := range out {
+		if r.err != nil {
+			return nil, nil, r.err
+		}
+		rules = append(rules, r.rules...)
+		maps.Copy(touched, r.needles)
+	}
+	return rules, touched, nil
 }
 
 // seriesRulesAndNeedles infers the rules s implies and adds what it
