@@ -121,11 +121,8 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	if sess == nil {
 		return code
 	}
-	// Patch bodies beyond the first few MB wait on disk for their review,
-	// so that a list archive costs the memory of the series under review.
-	spill := series.NewSpill("", series.DefaultSpillKeep)
-	defer spill.Close()
-	asm := series.NewAssembler(series.AssembleOptions{Spill: spill})
+	asm := newSpilledAssembly()
+	defer asm.close()
 	mails, emptyRange := readInputs(ctx, std, opt, paths, checkBar(std, opt, "reading mail"), asm.Add)
 	if mails == 0 && emptyRange {
 		// An empty range (the branch has no commits of its own yet) is
@@ -139,10 +136,11 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintln(std.err, "patchbot: nothing readable: no mail could be read from the input")
 		return exitUsage
 	}
-	res := asm.Result()
-	if err := spill.Err(); err != nil && !opt.quiet() {
-		fmt.Fprintf(std.err, "patchbot: note: %v; the mail is kept in memory instead\n", err)
+	var noteTo io.Writer
+	if !opt.quiet() {
+		noteTo = std.err
 	}
+	res := asm.result(noteTo)
 	if !opt.quiet() {
 		printSkipped(std.err, res.Skipped, opt.verbose)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
-	"github.com/patchbot/patchbot/series"
 )
 
 const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml          # the [imap] mailbox
@@ -110,11 +109,8 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		return exitUsage
 	}
-	// As in check, patch bodies past the first few MB wait on disk for
-	// their review.
-	spill := series.NewSpill("", series.DefaultSpillKeep)
-	defer spill.Close()
-	asm := series.NewAssembler(series.AssembleOptions{Spill: spill})
+	asm := newSpilledAssembly()
+	defer asm.close()
 	if cfg != nil && len(paths) == 0 {
 		imapConf, err = bot.IMAPConfig(ctx, cfg, opt.mailbox, bot.Transport{})
 		if err != nil {
@@ -134,11 +130,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 
-	res := asm.Result()
-	if err := spill.Err(); err != nil {
-		fmt.Fprintf(std.err, "patchbot: note: %v; the mail is kept in memory instead\n", err)
-	}
-	run, err := sess.ReviewAssembly(ctx, res)
+	run, err := sess.ReviewAssembly(ctx, asm.result(std.err))
 	treeBar.Done()
 	bar.Done()
 	if err != nil {
