@@ -204,8 +204,11 @@ func runB4(b4, version, dir string, i int, s *Series, v int, threads map[string]
 	cmd.Env = append(os.Environ(),
 		"XDG_CACHE_HOME="+dir, "XDG_DATA_HOME="+dir,
 		// Attestation (DKIM) checks cost seconds and do not change the
-		// assembly.
-		"GIT_CONFIG_COUNT=1", "GIT_CONFIG_KEY_0=b4.attestation-policy", "GIT_CONFIG_VALUE_0=off")
+		// assembly. b4 am fails without a git identity, which a fresh
+		// machine has none of.
+		"GIT_CONFIG_COUNT=3", "GIT_CONFIG_KEY_0=b4.attestation-policy", "GIT_CONFIG_VALUE_0=off",
+		"GIT_CONFIG_KEY_1=user.name", "GIT_CONFIG_VALUE_1=patchbot test",
+		"GIT_CONFIG_KEY_2=user.email", "GIT_CONFIG_VALUE_2=patchbot-test@example.org")
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
