@@ -83,6 +83,7 @@ func (e *engine) prepare(ctx context.Context, ss []*series.Series, opts Options,
 			return nil, err
 		}
 		env.Tree = x
+		env.TreeFiles = model.NewTreeFiles(model.DefaultTreeFilesBudget)
 	}
 	return p, nil
 }

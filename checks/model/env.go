@@ -20,6 +20,9 @@ type Env struct {
 	// Stats, when set, counts what the run read from the diff alone or
 	// left unreviewed, for the door to say once (see Stats.Summary).
 	Stats *Stats
+	// TreeFiles, when set, keeps the tree files the run's series patch,
+	// read once for all of them; nil reads them once a series.
+	TreeFiles *TreeFiles
 }
 
 // Rule is a callback conversion: the member Member of struct Struct

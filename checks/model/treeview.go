@@ -33,25 +33,30 @@ type treeView struct {
 	// seen are the files compareBase has looked at.
 	seen map[string]bool
 	// read holds the tree files compareBase read, for apply to take
-	// rather than read them again; finish drops it.
-	read map[string][]byte
+	// rather than read them again, when the run keeps none (Env.TreeFiles
+	// is nil); finish drops it.
+	read map[string]*treeFile
 }
 
 func newTreeView() *treeView {
 	return &treeView{state: map[string][]string{}, diverged: map[string]string{}, missing: map[string]bool{},
-		seen: map[string]bool{}, read: map[string][]byte{}}
+		seen: map[string]bool{}, read: map[string]*treeFile{}}
 }
 
-// readFile returns a tree file, once read for compareBase or apply.
-func (t *treeView) readFile(m *Model, rel string) ([]byte, error) {
-	if data, ok := t.read[rel]; ok {
-		return data, nil
+// file returns a tree file, read once for compareBase and apply: once a
+// run when the run keeps tree files, else once a series.
+func (t *treeView) file(m *Model, rel string) *treeFile {
+	if m.env.TreeFiles != nil {
+		return m.env.TreeFiles.get(rel, m.env.Tree.ReadFile)
 	}
-	data, err := m.env.Tree.ReadFile(rel)
-	if err == nil && t.read != nil {
-		t.read[rel] = data
+	if f, ok := t.read[rel]; ok {
+		return f
 	}
-	return data, err
+	f := readTreeFile(rel, m.env.Tree.ReadFile)
+	if t.read != nil {
+		t.read[rel] = f
+	}
+	return f
 }
 
 // apply applies one file of a patch to the in-memory state of the tree
@@ -68,13 +73,13 @@ func (t *treeView) apply(ctx context.Context, m *Model, fi *File) {
 	}
 	cur, ok := t.state[old]
 	if !ok && !f.IsNew {
-		data, err := t.readFile(m, old)
-		if err != nil {
-			slog.DebugContext(ctx, "file not in tree", "file", old, "err", err)
+		tf := t.file(m, old)
+		if tf.err != nil {
+			slog.DebugContext(ctx, "file not in tree", "file", old, "err", tf.err)
 			t.diverge(fi, divergedMissing)
 			return
 		}
-		cur = splitLines(data)
+		cur = tf.lines
 	}
 	lines, failed := applyFile(cur, f)
 	if len(failed) > 0 {
@@ -110,8 +115,7 @@ func (t *treeView) compareBase(m *Model, f *series.File) {
 	}
 	t.seen[old] = true
 	t.seen[f.Name()] = true
-	data, err := t.readFile(m, old)
-	if err != nil || !strings.HasPrefix(blobID(data), f.OldOID) {
+	if tf := t.file(m, old); tf.err != nil || !strings.HasPrefix(tf.blob, f.OldOID) {
 		t.elsewhere = true
 	}
 }
