@@ -52,7 +52,8 @@ bench:
 FUZZTIME ?= 2m
 FUZZ_TARGETS = ./mail:FuzzParse ./mail:FuzzReadMbox ./mail:FuzzIMAPHeaderMessageID \
 	./mail:FuzzComposeReply ./series:FuzzParseSubject ./series:FuzzParsePatch \
-	./checks/cfront:FuzzParse ./checks/cfront:FuzzUnitUnmarshalBinary ./checks/model:FuzzApplyFile
+	./checks/cfront:FuzzParse ./checks/cfront:FuzzUnitUnmarshalBinary ./checks/cfront:FuzzChunks \
+	./checks/model:FuzzApplyFile
 fuzz:
 	@for t in $(FUZZ_TARGETS); do \
 		pkg=$${t%%:*}; name=$${t##*:}; \

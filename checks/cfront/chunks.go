@@ -1,7 +1,5 @@
 package cfront
 
-import "bytes"
-
 // Chunk is a run of whole lines of a C file, [Start, End] (1-based,
 // inclusive), and their bytes [From, To) in the file: one or more complete
 // file-scope constructs, so that the file's parse is the parses of its
@@ -23,37 +21,81 @@ type Chunk struct {
 // the last chunk ends at the end of src. A file without a split point is
 // one chunk.
 func Chunks(src []byte) []Chunk {
-	// Only comments and directives need blanking to see the brackets as
-	// the parser does; the rest of prepare's work is the parser's, and
-	// no keep view is needed.
-	pre := &prepared{parse: bytes.Clone(src)}
-	pre.blankCommentsAndDirectives()
-	buf := pre.parse
+	// One pass over src sees comments and preprocessor lines as the
+	// parser does once they are blanked (prepare's blanking, without a
+	// copy): their bytes count as spaces, their newlines as newlines.
 	var out []Chunk
 	from, start := 0, 1
 	depth := 0
 	last := byte(0) // the last code byte seen
 	line, lineFrom := 1, 0
 	lineBlank := true
-	for i := 0; i < len(buf); i++ {
-		c := buf[i]
-		switch c {
-		case '\n':
-			if lineBlank && depth == 0 && (last == ';' || last == '}') && line > start {
-				// Line `line` is blank: the chunk ends before it.
-				out = append(out, Chunk{Start: start, End: line - 1, From: from, To: lineFrom})
-				from, start = lineFrom, line
-				last = 0
+	// atLineStart: only whitespace and comments since the last newline
+	// outside a comment (where a '#' starts a directive).
+	atLineStart := true
+	// newline ends line `line` at the '\n' at i.
+	newline := func(i int) {
+		if lineBlank && depth == 0 && (last == ';' || last == '}') && line > start {
+			// Line `line` is blank: the chunk ends before it.
+			out = append(out, Chunk{Start: start, End: line - 1, From: from, To: lineFrom})
+			from, start = lineFrom, line
+			last = 0
+		}
+		line++
+		lineFrom = i + 1
+		lineBlank = true
+	}
+	// blanked passes over src[i:j], which the parser sees blank.
+	blanked := func(i, j int) {
+		for k := i; k < j; k++ {
+			if src[k] == '\n' {
+				newline(k)
 			}
-			line++
-			lineFrom = i + 1
-			lineBlank = true
+		}
+	}
+	n := len(src)
+	for i := 0; i < n; {
+		c := src[i]
+		switch {
+		case c == '\n':
+			newline(i)
+			atLineStart = true
+			i++
 			continue
-		case ' ', '\t', '\r', '\f', '\v':
+		case c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v':
+			i++
 			continue
+		case c == '#' && atLineStart:
+			j := directiveEnd(src, i)
+			blanked(i, j)
+			i = j
+			continue
+		case c == '/' && i+1 < n && src[i+1] == '/':
+			j := i
+			for j < n && src[j] != '\n' {
+				j++
+			}
+			i = j
+			continue
+		case c == '/' && i+1 < n && src[i+1] == '*':
+			j := i + 2
+			for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
+				j++
+			}
+			j = min(j+2, n)
+			blanked(i, j)
+			i = j
+			continue
+		}
+		atLineStart = false
+		lineBlank = false
+		switch c {
 		case '"', '\'':
-			i = skipQuoted(buf, i) - 1
-			c = '"'
+			// As before the one pass: an escaped newline in a quote is
+			// not counted as a line.
+			i = skipQuoted(src, i)
+			last = '"'
+			continue
 		case '{', '(', '[':
 			if depth >= 0 {
 				depth++
@@ -66,9 +108,29 @@ func Chunks(src []byte) []Chunk {
 				depth = -1
 			}
 		}
-		lineBlank = false
 		last = c
+		i++
 	}
 	out = append(out, Chunk{Start: start, End: line, From: from, To: len(src)})
 	return out
+}
+
+// directiveEnd returns the offset after the preprocessor line starting at
+// i, with its backslash continuations (the '\n' that ends it is not
+// part of it).
+func directiveEnd(src []byte, i int) int {
+	j := i
+	for j < len(src) {
+		if src[j] == '\n' {
+			k := j - 1
+			for k > i && (src[k] == ' ' || src[k] == '\t' || src[k] == '\r') {
+				k--
+			}
+			if src[k] != '\\' {
+				break
+			}
+		}
+		j++
+	}
+	return j
 }
