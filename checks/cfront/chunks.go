@@ -91,9 +91,16 @@ func Chunks(src []byte) []Chunk {
 		lineBlank = false
 		switch c {
 		case '"', '\'':
-			// As before the one pass: an escaped newline in a quote is
-			// not counted as a line.
-			i = skipQuoted(src, i)
+			// A quote can go on past escaped newlines (the strings of
+			// inline assembly): they are lines all the same.
+			j := skipQuoted(src, i)
+			for k := i; k < j; k++ {
+				if src[k] == '\n' {
+					line++
+					lineFrom = k + 1
+				}
+			}
+			i = j
 			last = '"'
 			continue
 		case '{', '(', '[':
