@@ -215,20 +215,7 @@ func (p *prepared) blank(i, j int, both bool) {
 // blankDirective blanks a preprocessor line starting at i, with its
 // backslash continuations, and returns the offset after it.
 func (p *prepared) blankDirective(i int) int {
-	src := p.parse
-	j := i
-	for j < len(src) {
-		if src[j] == '\n' {
-			k := j - 1
-			for k > i && (src[k] == ' ' || src[k] == '\t' || src[k] == '\r') {
-				k--
-			}
-			if src[k] != '\\' {
-				break
-			}
-		}
-		j++
-	}
+	j := directiveEnd(p.parse, i)
 	p.blank(i, j, true)
 	return j
 }
