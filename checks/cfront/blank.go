@@ -119,23 +119,12 @@ func (p *prepared) blankCommentsAndDirectives() {
 		case c == '#' && atLineStart:
 			i = p.blankDirective(i)
 			continue
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			j := i
-			for j < n && src[j] != '\n' {
-				j++
+		case c == '/':
+			if j := commentEnd(src, i); j > i {
+				p.blank(i, j, true)
+				i = j
+				continue
 			}
-			p.blank(i, j, true)
-			i = j
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			j := i + 2
-			for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
-				j++
-			}
-			j = min(j+2, n)
-			p.blank(i, j, true)
-			i = j
-			continue
 		}
 		atLineStart = false
 		if c == '"' || c == '\'' {
@@ -144,6 +133,28 @@ func (p *prepared) blankCommentsAndDirectives() {
 			i++
 		}
 	}
+}
+
+// commentEnd returns the offset after the comment starting at i: a "//"
+// one ends before its newline, a "/*" one after its "*/" (or at the end
+// of src). It returns i when no comment starts there.
+func commentEnd(src []byte, i int) int {
+	n := len(src)
+	switch {
+	case i+1 < n && src[i] == '/' && src[i+1] == '/':
+		j := i
+		for j < n && src[j] != '\n' {
+			j++
+		}
+		return j
+	case i+1 < n && src[i] == '/' && src[i+1] == '*':
+		j := i + 2
+		for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
+			j++
+		}
+		return min(j+2, n)
+	}
+	return i
 }
 
 // matchPairs fills parenEnd and braceEnd.

@@ -70,22 +70,12 @@ func Chunks(src []byte) []Chunk {
 			blanked(i, j)
 			i = j
 			continue
-		case c == '/' && i+1 < n && src[i+1] == '/':
-			j := i
-			for j < n && src[j] != '\n' {
-				j++
+		case c == '/':
+			if j := commentEnd(src, i); j > i {
+				blanked(i, j)
+				i = j
+				continue
 			}
-			i = j
-			continue
-		case c == '/' && i+1 < n && src[i+1] == '*':
-			j := i + 2
-			for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
-				j++
-			}
-			j = min(j+2, n)
-			blanked(i, j)
-			i = j
-			continue
 		}
 		atLineStart = false
 		lineBlank = false
