@@ -194,7 +194,7 @@ func (p *Pipeline) AddAll(ctx context.Context, read func(add func(raw []byte, so
 		n := 0
 		return read(func(raw []byte, source string) error {
 			if n++; n%addAllCheckpoint == 0 {
-				if err := p.tx.Checkpoint(); err != nil {
+				if err := p.checkpoint(); err != nil {
 					return err
 				}
 			}
@@ -217,8 +217,9 @@ func (p *Pipeline) Process(ctx context.Context) (next time.Time, err error) {
 
 // inTx runs fn with p.tx open and commits what fn recorded when it
 // returns, also when it fails: what it recorded before its error stands,
-// as when every record was a transaction of its own. A panic discards the
-// records since the last checkpoint, as a crash would.
+// as when every record was a transaction of its own. The spool is flushed
+// first; if it cannot be, the records since the last checkpoint are
+// discarded instead, as they are by a panic or a crash.
 func (p *Pipeline) inTx(fn func() error) (err error) {
 	p.tx = p.store.Begin()
 	defer func() {
@@ -228,9 +229,25 @@ func (p *Pipeline) inTx(fn func() error) (err error) {
 			_ = tx.Rollback()
 			panic(r)
 		}
+		if ferr := p.spool.Flush(); ferr != nil {
+			// Records must not name mail a crash could still lose: the
+			// mails go unrecorded and are fetched (or replayed) again.
+			err = errors.Join(err, ferr, tx.Rollback())
+			return
+		}
 		err = errors.Join(err, tx.Commit())
 	}()
 	return fn()
+}
+
+// checkpoint makes the spooled mail and then the records of the open
+// transaction durable, in that order, so that no record ever names mail
+// a crash of the machine could lose.
+func (p *Pipeline) checkpoint() error {
+	if err := p.spool.Flush(); err != nil {
+		return err
+	}
+	return p.tx.Checkpoint()
 }
 
 // Pending is how many mails wait in the pool.
@@ -335,7 +352,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	}
 	// The review may take a while: let other writers (the watcher's UID
 	// state) in meanwhile.
-	if err := p.tx.Checkpoint(); err != nil {
+	if err := p.checkpoint(); err != nil {
 		return d.next, err
 	}
 	run, err := p.opts.Review.Review(ctx, d.ready)
@@ -485,7 +502,7 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	}
 	// At most once: the reply is recorded durably before the outbox sees
 	// it, with the series record and all this pass recorded before.
-	if err := p.tx.Checkpoint(); err != nil {
+	if err := p.checkpoint(); err != nil {
 		return time.Time{}, err
 	}
 	if already {
@@ -518,7 +535,7 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	// A reply that went out is recorded sent at once, not at the end of
 	// the pass: a crash later must not leave a reply that went out listed
 	// as maybe sent. The fsync it costs is one per reply, a few a pass.
-	return time.Time{}, p.tx.Checkpoint()
+	return time.Time{}, p.checkpoint()
 }
 
 // finish marks the mail of s handled, lets it out of the pool and

@@ -117,6 +117,9 @@ func (f *pipeFixture) close(t *testing.T) {
 		return
 	}
 	f.closed = true
+	if err := f.p.spool.Close(); err != nil {
+		t.Error(err)
+	}
 	if err := f.store.Close(); err != nil {
 		t.Error(err)
 	}

@@ -262,7 +262,7 @@ func TestPipelineCrashAfterASendNeverRepliesTwice(t *testing.T) {
 			ctx := context.Background()
 			dir := t.TempDir()
 			cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineCrashAfterASendNeverRepliesTwice$")
-			cmd.Env = append(os.Environ(), "PATCHBOT_PIPE_CRASH_DIR="+dir, "PATCHBOT_PIPE_CRASH_AT="+tc.at, "PATCHBOT_PIPE_CRASH_N="+strconv.Itoa(tc.n))
+			cmd.Env = append(childEnv(t), "PATCHBOT_PIPE_CRASH_DIR="+dir, "PATCHBOT_PIPE_CRASH_AT="+tc.at, "PATCHBOT_PIPE_CRASH_N="+strconv.Itoa(tc.n))
 			out, err := cmd.CombinedOutput()
 			var ee *exec.ExitError
 			if !errors.As(err, &ee) || ee.ExitCode() != 42 {
@@ -332,7 +332,7 @@ func TestPipelineAddAllCrashLosesNoMail(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineAddAllCrashLosesNoMail$")
-	cmd.Env = append(os.Environ(), "PATCHBOT_ADDALL_CRASH_DIR="+dir)
+	cmd.Env = append(childEnv(t), "PATCHBOT_ADDALL_CRASH_DIR="+dir)
 	out, err := cmd.CombinedOutput()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 42 {
@@ -350,7 +350,7 @@ func TestPipelineAddAllCrashLosesNoMail(t *testing.T) {
 			continue
 		}
 		recorded++
-		if raw, err := os.ReadFile(rec.SpoolPath); err != nil || !bytes.Equal(raw, mailN(i)) {
+		if raw, err := f.p.spool.Read(rec.SpoolPath); err != nil || !bytes.Equal(raw, mailN(i)) {
 			t.Errorf("mail %d recorded, but its spool file %s: %v", i, rec.SpoolPath, err)
 		}
 	}
@@ -365,5 +365,35 @@ func TestPipelineAddAllCrashLosesNoMail(t *testing.T) {
 		if _, ok, err := f.store.Message(ctx, msgIDOf(mailN(i))); err != nil || !ok {
 			t.Errorf("mail %d not recorded after Restore: %v", i, err)
 		}
+	}
+}
+
+// childEnv is the environment of a test's crashing child process: the
+// child dies before its own clean-up, so its temporary directories are
+// made in one of the parent's, which the parent removes.
+func childEnv(t *testing.T) []string {
+	return append(os.Environ(), "TMPDIR="+t.TempDir())
+}
+
+// A mail the spool could not make durable is not recorded: its record
+// would name mail a crash of the machine could lose. It stays unrecorded,
+// to be fetched or replayed again, and the error says why.
+func TestPipelineRecordsNoMailTheSpoolCouldNotKeep(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{})
+	f.p.spool.Sync = true
+	ctx := context.Background()
+	patch := demoMails(t, "2-dropped-user")[0]
+	err := f.p.AddAll(ctx, func(add func([]byte, string) error) error {
+		if err := add(patch, "test"); err != nil {
+			return err
+		}
+		// The disk fails under the segment before the records commit.
+		return f.p.spool.seg.f.Close()
+	})
+	if err == nil || !strings.Contains(err.Error(), "spool: sync") {
+		t.Errorf("AddAll = %v, want the spool's failure", err)
+	}
+	if _, ok, err := f.store.Message(ctx, msgIDOf(patch)); err != nil || ok {
+		t.Errorf("the mail was recorded (%v) though its spooled copy was never made durable", err)
 	}
 }

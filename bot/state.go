@@ -75,7 +75,8 @@ var _ mail.UIDStore = (*Store)(nil)
 type MessageRecord struct {
 	MessageID string    `json:"message_id"`
 	FirstSeen time.Time `json:"first_seen"`
-	// SpoolPath is the file the raw mail was spooled to.
+	// SpoolPath is where the raw mail is in the spool: a Spool reference
+	// (segment path, colon, offset) or, from before segments, a file.
 	SpoolPath string `json:"spool_path,omitempty"`
 	Status    string `json:"status"`
 }

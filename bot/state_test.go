@@ -249,7 +249,7 @@ func TestStoreCrashBetweenBeginAndFinish(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db")
 	id := ReplyMessageID("cover@x", 2, "bot.example.org")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreCrashBetweenBeginAndFinish$")
-	cmd.Env = append(os.Environ(), "PATCHBOT_STATE_CRASH_DB="+path, "PATCHBOT_STATE_CRASH_ID="+id)
+	cmd.Env = append(childEnv(t), "PATCHBOT_STATE_CRASH_DB="+path, "PATCHBOT_STATE_CRASH_ID="+id)
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 42 {

@@ -323,7 +323,7 @@ func TestStoreTxCrashKeepsWhatWasCheckpointed(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "db")
 	cmd := exec.Command(os.Args[0], "-test.run=^TestStoreTxCrashKeepsWhatWasCheckpointed$")
-	cmd.Env = append(os.Environ(), "PATCHBOT_TX_CRASH_DB="+path)
+	cmd.Env = append(childEnv(t), "PATCHBOT_TX_CRASH_DB="+path)
 	err := cmd.Run()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 42 {

@@ -81,6 +81,11 @@ func Watch(ctx context.Context, cfg *config.Config, opts WatchOptions) error {
 	}
 
 	spool := &Spool{Dir: cfg.State.Spool, Sync: true}
+	defer func() {
+		if err := spool.Close(); err != nil {
+			log.Error("closing the spool", "err", err)
+		}
+	}()
 	p, err := NewPipeline(store, spool, outbox, popts)
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)

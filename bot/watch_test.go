@@ -94,15 +94,8 @@ func TestWatchRestartMidSeriesNoDuplicateNothingLost(t *testing.T) {
 	if n := len(b.smtp.Received()); n != 1 {
 		t.Errorf("%d replies after two restarts, want 1", n)
 	}
-	n := 0
-	_ = filepath.Walk(b.cfg.State.Spool, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".eml") {
-			n++
-		}
-		return nil
-	})
-	if n != len(mails) {
-		t.Errorf("%d mails spooled, want %d", n, len(mails))
+	if n, distinct := spooled(t, b.cfg.State.Spool); n != len(mails) || distinct != len(mails) {
+		t.Errorf("%d mails spooled (%d distinct) after three starts, want each of the %d once", n, distinct, len(mails))
 	}
 }
 
@@ -233,15 +226,8 @@ func TestWatchSurvivesMalformedMailAndNoHeaderInjection(t *testing.T) {
 			t.Errorf("log never names <%s>", id)
 		}
 	}
-	n := 0
-	_ = filepath.Walk(b.cfg.State.Spool, func(p string, info os.FileInfo, err error) error {
-		if err == nil && !info.IsDir() && strings.HasSuffix(p, ".eml") {
-			n++
-		}
-		return nil
-	})
-	if n != total {
-		t.Errorf("%d mails spooled, want all %d", n, total)
+	if n, distinct := spooled(t, b.cfg.State.Spool); n != total || distinct != total {
+		t.Errorf("%d mails spooled (%d distinct), want each of the %d once", n, distinct, total)
 	}
 }
 
@@ -345,4 +331,20 @@ func TestWatchOutboxModes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// spooled walks the spool in dir and says how many mails it holds, and
+// how many of them are distinct.
+func spooled(t *testing.T, dir string) (n, distinct int) {
+	t.Helper()
+	seen := map[string]bool{}
+	err := (&bot.Spool{Dir: dir}).Walk(context.Background(), time.Time{}, func(_ string, raw []byte) error {
+		n++
+		seen[string(raw)] = true
+		return nil
+	})
+	if err != nil {
+		t.Errorf("walking the spool: %v", err)
+	}
+	return n, len(seen)
 }

@@ -75,12 +75,11 @@ func FuzzReadMbox(f *testing.F) {
 		want := make([]string, len(first))
 		for i, m := range first {
 			out.WriteString("From fuzz@z Thu Jan  1 00:00:00 1970\n")
-			for _, line := range bytes.SplitAfter([]byte(m), []byte("\n")) {
-				if isEscapable(line) {
-					out.WriteByte('>')
-				}
-				out.Write(line)
+			esc := EscapeFrom(nil, []byte(m))
+			if back := UnescapeFrom(esc); string(back) != m {
+				t.Fatalf("UnescapeFrom(EscapeFrom(%q)) = %q", m, back)
 			}
+			out.Write(esc)
 			want[i] = m
 			if !strings.HasSuffix(m, "\n") {
 				out.WriteByte('\n')
@@ -114,9 +113,4 @@ func splitForFuzz(data []byte) ([]string, error) {
 		return nil
 	})
 	return msgs, err
-}
-
-// isEscapable reports whether an mboxrd writer escapes line (^>*From ).
-func isEscapable(line []byte) bool {
-	return bytes.HasPrefix(bytes.TrimLeft(line, ">"), []byte("From "))
 }

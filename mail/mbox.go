@@ -188,3 +188,41 @@ func trimSeparator(b []byte) []byte {
 	}
 	return b
 }
+
+// EscapeFrom appends raw to dst with the mboxrd escaping: every line that
+// matches ^>*From  gains one '>', so that no line of the mail reads as a
+// separator and UnescapeFrom gives raw back exactly.
+func EscapeFrom(dst, raw []byte) []byte {
+	for len(raw) > 0 {
+		line := raw
+		if i := bytes.IndexByte(raw, '\n'); i >= 0 {
+			line = raw[:i+1]
+		}
+		raw = raw[len(line):]
+		if needsEscape(line) {
+			dst = append(dst, '>')
+		}
+		dst = append(dst, line...)
+	}
+	return dst
+}
+
+// UnescapeFrom undoes EscapeFrom: every line that matches ^>+From  loses
+// one '>' (the rule ReadMbox applies).
+func UnescapeFrom(esc []byte) []byte {
+	out := make([]byte, 0, len(esc))
+	for len(esc) > 0 {
+		line := esc
+		if i := bytes.IndexByte(esc, '\n'); i >= 0 {
+			line = esc[:i+1]
+		}
+		esc = esc[len(line):]
+		out = append(out, unescapeFrom(line)...)
+	}
+	return out
+}
+
+// needsEscape reports a line that matches ^>*From .
+func needsEscape(line []byte) bool {
+	return bytes.HasPrefix(bytes.TrimLeft(line, ">"), []byte(fromPrefix))
+}

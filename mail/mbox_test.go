@@ -230,3 +230,25 @@ func TestIsMbox(t *testing.T) {
 		})
 	}
 }
+
+func TestEscapeFrom(t *testing.T) {
+	tests := []struct{ name, raw, esc string }{
+		{"nothing to escape", "Subject: x\n\nbody\n", "Subject: x\n\nbody\n"},
+		{"a From line gains one >", "From a Mon Sep 17 00:00:00 2001\nx\n", ">From a Mon Sep 17 00:00:00 2001\nx\n"},
+		{"escaped lines gain one more", ">From a\n>>From b\n", ">>From a\n>>>From b\n"},
+		{"From: and > alone are left", "From: a\n>\n>From\n", "From: a\n>\n>From\n"},
+		{"CRLF and no last newline", "x\r\nFrom y\r\nFrom z", "x\r\n>From y\r\n>From z"},
+		{"empty", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			esc := EscapeFrom(nil, []byte(tt.raw))
+			if string(esc) != tt.esc {
+				t.Errorf("EscapeFrom = %q, want %q", esc, tt.esc)
+			}
+			if back := UnescapeFrom(esc); string(back) != tt.raw {
+				t.Errorf("UnescapeFrom(EscapeFrom) = %q, want %q", back, tt.raw)
+			}
+		})
+	}
+}
