@@ -2,7 +2,11 @@ package cfront
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"testing"
+
+	"github.com/patchbot/patchbot/internal/kerneltree"
 )
 
 // BenchmarkParseHunk parses the post-image of a hunk changing a function
@@ -30,6 +34,31 @@ func BenchmarkParseFile(b *testing.B) {
 	for b.Loop() {
 		if _, err := p.Parse(ctx, src); err != nil {
 			b.Fatalf("Parse: %v", err)
+		}
+	}
+}
+
+// BenchmarkChunks splits two large files of linux 6.1 (net/core/sock.c
+// and net/ipv4/tcp.c, 190 KB) into chunks: what a --tree review does to
+// both images of every tree file a series touches.
+func BenchmarkChunks(b *testing.B) {
+	root := kerneltree.Linux61(b)
+	var srcs [][]byte
+	size := 0
+	for _, rel := range []string{"net/core/sock.c", "net/ipv4/tcp.c"} {
+		src, err := os.ReadFile(filepath.Join(root, rel))
+		if err != nil {
+			b.Fatal(err)
+		}
+		srcs = append(srcs, src)
+		size += len(src)
+	}
+	b.SetBytes(int64(size))
+	for b.Loop() {
+		for _, src := range srcs {
+			if len(Chunks(src)) < 2 {
+				b.Fatal("one chunk")
+			}
 		}
 	}
 }

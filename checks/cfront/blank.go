@@ -1,6 +1,7 @@
 package cfront
 
 import (
+	"bytes"
 	"strings"
 )
 
@@ -142,17 +143,15 @@ func commentEnd(src []byte, i int) int {
 	n := len(src)
 	switch {
 	case i+1 < n && src[i] == '/' && src[i+1] == '/':
-		j := i
-		for j < n && src[j] != '\n' {
-			j++
+		if j := bytes.IndexByte(src[i:], '\n'); j >= 0 {
+			return i + j
 		}
-		return j
+		return n
 	case i+1 < n && src[i] == '/' && src[i+1] == '*':
-		j := i + 2
-		for j < n && !(src[j] == '*' && j+1 < n && src[j+1] == '/') {
-			j++
+		if j := bytes.Index(src[i+2:], []byte("*/")); j >= 0 {
+			return i + 2 + j + 2
 		}
-		return min(j+2, n)
+		return n
 	}
 	return i
 }
