@@ -321,18 +321,14 @@ func (p *Pipeline) restore(ctx context.Context, window time.Duration) (int, erro
 	}
 	var done []*mail.Message
 	histSince := now.Add(-p.opts.History)
-	err := p.spool.Walk(ctx, since, func(path string, raw []byte) error {
-		m, _ := mail.Parse(raw, path)
-		if m == nil || m.MessageID == "" || !isCandidate(m) || p.isOwn(m) {
-			return nil
-		}
+	restoreOne := func(ref string, m *mail.Message) error {
 		rec, ok, err := p.tx.Message(ctx, m.MessageID)
 		if err != nil {
 			return err
 		}
 		switch {
 		case !ok:
-			if err := p.tx.MarkSeen(ctx, m.MessageID, path); err != nil {
+			if err := p.tx.MarkSeen(ctx, m.MessageID, ref); err != nil {
 				return err
 			}
 			p.pool.add(m, now)
@@ -340,6 +336,21 @@ func (p *Pipeline) restore(ctx context.Context, window time.Duration) (int, erro
 			p.pool.add(m, rec.FirstSeen)
 		case rec.Status == MessageDone && rec.FirstSeen.After(histSince):
 			done = append(done, m)
+		}
+		return nil
+	}
+	err := p.spool.Walk(ctx, since, func(ref string, raw []byte) error {
+		m, _ := mail.Parse(raw, ref)
+		if m == nil || m.MessageID == "" || !isCandidate(m) || p.isOwn(m) {
+			return nil
+		}
+		if err := restoreOne(ref, m); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			// One mail the store cannot take must not keep the others
+			// out of the pool; it is tried again at the next start.
+			p.log.Warn("spooled mail could not be restored", "spool", ref, "msgid", mail.LogID(m.MessageID), "err", err)
 		}
 		return nil
 	})

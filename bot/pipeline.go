@@ -279,7 +279,7 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		if errors.As(perr, &re) {
 			id = re.MessageID
 		}
-		log.Warn("mail could not be read; kept in the spool", "msgid", id, "err", perr)
+		log.Warn("mail could not be read; kept in the spool", "msgid", mail.LogID(id), "err", perr)
 		if id != "" {
 			if err := p.tx.MarkSeen(ctx, id, path); err != nil {
 				return err
@@ -288,7 +288,7 @@ func (p *Pipeline) add(ctx context.Context, raw []byte, source string) (err erro
 		}
 		return nil
 	}
-	log = log.With("msgid", m.MessageID)
+	log = log.With("msgid", mail.LogID(m.MessageID))
 	if perr != nil {
 		log.Info("mail read with problems", "err", perr)
 	}
@@ -339,7 +339,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 	p.history.prune(now.Add(-p.opts.History))
 	d := p.pool.due(now, p.opts.Grace, p.held)
 	for _, id := range d.stale {
-		p.log.Debug("mail belongs to no series; no longer waited for", "msgid", id)
+		p.log.Debug("mail belongs to no series; no longer waited for", "msgid", mail.LogID(id))
 	}
 	if len(d.stale) > 0 {
 		if err := p.tx.SetMessagesStatus(ctx, d.stale, MessageDone); err != nil {

@@ -101,6 +101,7 @@ func (f *pipeFixture) open(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	st.now = f.clock.Now
 	f.store = st
 	spool := &Spool{Dir: filepath.Join(f.dir, "spool"), Now: f.clock.Now}
 	p, err := NewPipeline(st, spool, f.out, f.opts)

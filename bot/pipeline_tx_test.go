@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -12,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/patchbot/patchbot/mail"
 )
@@ -395,5 +397,40 @@ func TestPipelineRecordsNoMailTheSpoolCouldNotKeep(t *testing.T) {
 	}
 	if _, ok, err := f.store.Message(ctx, msgIDOf(patch)); err != nil || ok {
 		t.Errorf("the mail was recorded (%v) though its spooled copy was never made durable", err)
+	}
+}
+
+// A [PATCH] whose Message-ID is longer than any store key (40 KB) is
+// recorded like any other mail, and neither it nor a restart keeps the
+// series that wait with it from being restored and answered.
+func TestPipelineHostileMessageIDStopsNoRestore(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	ctx := context.Background()
+	hostile := bytes.Replace(demoMails(t, "2-dropped-user")[0], []byte("Message-Id: <"),
+		[]byte("Message-Id: <"+strings.Repeat("x", 40<<10)+"."), 1)
+	if err := f.p.Add(ctx, hostile, "test"); err != nil {
+		t.Fatalf("Add of the mail with a 40 KB Message-ID: %v", err)
+	}
+	if _, ok, err := f.store.Message(ctx, msgIDOf(hostile)); err != nil || !ok {
+		t.Fatalf("the mail with a 40 KB Message-ID was not recorded (%v)", err)
+	}
+	const waiting = 20
+	for i := range waiting {
+		for _, raw := range demoMails(t, "6-incomplete") {
+			raw = bytes.ReplaceAll(raw, []byte("1795754134"), []byte(fmt.Sprintf("1795754134%02d", i)))
+			raw = bytes.Replace(raw, []byte("\nSubject: [PATCH"), []byte(fmt.Sprintf("\nSubject: [PATCH %02d", i)), 1)
+			if err := f.p.Add(ctx, raw, "test"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	f.restart(t)
+	if n := f.p.Pending(); n != 1+3*waiting {
+		t.Errorf("%d mails pending after the restart, want %d", n, 1+3*waiting)
+	}
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if got := len(f.out.replies()); got != 1+waiting {
+		t.Errorf("%d replies, want %d: the hostile mail's and one per waiting series", got, 1+waiting)
 	}
 }

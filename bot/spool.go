@@ -90,12 +90,18 @@ func (s *Spool) Write(ctx context.Context, raw []byte) (string, error) {
 	rec := spoolRecord(raw, t)
 	off := seg.size
 	n, err := seg.f.Write(rec)
-	seg.size += int64(n)
 	if err != nil {
-		// A mail cut short is skipped by Walk, but the next would follow
-		// it unseen: the next Write begins a new segment.
+		// What was written of the mail (a disk that filled up) goes:
+		// the segment ends with its last whole mail. If it cannot be
+		// cut, the next Write begins a new segment, and Walk reports
+		// this one's torn end.
+		if n == 0 || seg.f.Truncate(off) == nil {
+			return "", fmt.Errorf("spool: %w", err)
+		}
+		seg.size += int64(n)
 		return "", errors.Join(fmt.Errorf("spool: %w", err), s.closeSegment())
 	}
+	seg.size += int64(n)
 	seg.unsynced = true
 	return seg.path + ":" + strconv.FormatInt(off, 10), nil
 }

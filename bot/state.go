@@ -203,11 +203,11 @@ func (s *Store) SeenMessageID(ctx context.Context, id string) (bool, error) {
 	}
 	var seen bool
 	err := s.db.View(func(tx *bolt.Tx) error {
-		seen = tx.Bucket([]byte(bucketMessages)).Get([]byte(id)) != nil
+		seen = tx.Bucket([]byte(bucketMessages)).Get(storeKey(id)) != nil
 		return nil
 	})
 	if err != nil {
-		return false, fmt.Errorf("look up message <%s>: %w", id, err)
+		return false, fmt.Errorf("look up message <%s>: %w", mail.LogID(id), err)
 	}
 	return seen, nil
 }
@@ -251,7 +251,7 @@ func (s *Store) PruneMessages(ctx context.Context, before time.Time) (int, error
 		for k, v := c.First(); k != nil; k, v = c.Next() {
 			var rec MessageRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("message <%s>: %w", k, err)
+				return fmt.Errorf("message <%s>: %w", mail.LogID(string(k)), err)
 			}
 			if rec.FirstSeen.Before(before) {
 				if err := c.Delete(); err != nil {
@@ -325,7 +325,7 @@ func (s *Store) PendingReplies(ctx context.Context) ([]ReplyRecord, error) {
 		return tx.Bucket([]byte(bucketReplies)).ForEach(func(k, v []byte) error {
 			var rec ReplyRecord
 			if err := json.Unmarshal(v, &rec); err != nil {
-				return fmt.Errorf("reply <%s>: %w", k, err)
+				return fmt.Errorf("reply <%s>: %w", mail.LogID(string(k)), err)
 			}
 			if rec.State == ReplyPending {
 				out = append(out, rec)
@@ -394,5 +394,20 @@ func putJSON(b *bolt.Bucket, key string, v any) error {
 	if err != nil {
 		return err
 	}
-	return b.Put([]byte(key), data)
+	return b.Put(storeKey(key), data)
+}
+
+// maxKeyLen is the longest key the store keeps as it is. A longer one (a
+// hostile Message-ID of 40 KB is past bbolt's 32 KB bound on keys) is
+// kept as its SHA-256 behind a NUL, which no Message-ID holds: a mail is
+// recorded whatever its headers say.
+const maxKeyLen = 512
+
+// storeKey is the bbolt key of a Message-ID, series or reply key.
+func storeKey(s string) []byte {
+	if len(s) <= maxKeyLen {
+		return []byte(s)
+	}
+	sum := sha256.Sum256([]byte(s))
+	return append([]byte("\x00sha256:"), hex.EncodeToString(sum[:])...)
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 
+	"github.com/patchbot/patchbot/mail"
 	bolt "go.etcd.io/bbolt"
 )
 
@@ -80,7 +81,7 @@ func (t *Tx) MarkSeen(ctx context.Context, msgid, spoolPath string) error {
 	err := t.write(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketMessages))
 		var rec MessageRecord
-		if v := b.Get([]byte(msgid)); v != nil {
+		if v := b.Get(storeKey(msgid)); v != nil {
 			if err := json.Unmarshal(v, &rec); err != nil {
 				return err
 			}
@@ -94,7 +95,7 @@ func (t *Tx) MarkSeen(ctx context.Context, msgid, spoolPath string) error {
 		return putJSON(b, msgid, rec)
 	})
 	if err != nil {
-		return fmt.Errorf("mark message <%s> seen: %w", msgid, err)
+		return fmt.Errorf("mark message <%s> seen: %w", mail.LogID(msgid), err)
 	}
 	return nil
 }
@@ -111,18 +112,18 @@ func (t *Tx) SetMessagesStatus(ctx context.Context, msgids []string, status stri
 		b := tx.Bucket([]byte(bucketMessages))
 		recs := make([]MessageRecord, len(msgids))
 		for i, msgid := range msgids {
-			v := b.Get([]byte(msgid))
+			v := b.Get(storeKey(msgid))
 			if v == nil {
-				return fmt.Errorf("message <%s>: not marked seen", msgid)
+				return fmt.Errorf("message <%s>: not marked seen", mail.LogID(msgid))
 			}
 			if err := json.Unmarshal(v, &recs[i]); err != nil {
-				return fmt.Errorf("message <%s>: %w", msgid, err)
+				return fmt.Errorf("message <%s>: %w", mail.LogID(msgid), err)
 			}
 		}
 		for i, msgid := range msgids {
 			recs[i].Status = status
 			if err := putJSON(b, msgid, recs[i]); err != nil {
-				return fmt.Errorf("message <%s>: %w", msgid, err)
+				return fmt.Errorf("message <%s>: %w", mail.LogID(msgid), err)
 			}
 		}
 		return nil
@@ -155,7 +156,7 @@ func (t *Tx) SaveSeries(ctx context.Context, rec SeriesRecord) error {
 	err := t.write(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketSeries))
 		if rec.ReplyMessageID == "" {
-			if v := b.Get([]byte(rec.Key)); v != nil {
+			if v := b.Get(storeKey(rec.Key)); v != nil {
 				var old SeriesRecord
 				if err := json.Unmarshal(v, &old); err != nil {
 					return err
@@ -182,14 +183,14 @@ func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (alre
 	}
 	err = t.write(ctx, func(tx *bolt.Tx) error {
 		replies := tx.Bucket([]byte(bucketReplies))
-		if replies.Get([]byte(replyMsgID)) != nil {
+		if replies.Get(storeKey(replyMsgID)) != nil {
 			already = true
 			return nil
 		}
 		rec := ReplyRecord{MessageID: replyMsgID, SeriesKey: seriesKey, State: ReplyPending, Began: t.s.now().UTC()}
 		series := tx.Bucket([]byte(bucketSeries))
 		var sr SeriesRecord
-		v := series.Get([]byte(seriesKey))
+		v := series.Get(storeKey(seriesKey))
 		if v != nil {
 			if err := json.Unmarshal(v, &sr); err != nil {
 				return err
@@ -206,7 +207,7 @@ func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (alre
 		return putJSON(series, seriesKey, sr)
 	})
 	if err != nil {
-		return false, fmt.Errorf("begin reply <%s> to series %q: %w", replyMsgID, seriesKey, err)
+		return false, fmt.Errorf("begin reply <%s> to series %q: %w", mail.LogID(replyMsgID), seriesKey, err)
 	}
 	return already, nil
 }
@@ -216,7 +217,7 @@ func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (alre
 func (t *Tx) FinishReply(ctx context.Context, replyMsgID string) error {
 	err := t.write(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketReplies))
-		v := b.Get([]byte(replyMsgID))
+		v := b.Get(storeKey(replyMsgID))
 		if v == nil {
 			return errors.New("it was never begun (call BeginReply before sending)")
 		}
@@ -232,7 +233,7 @@ func (t *Tx) FinishReply(ctx context.Context, replyMsgID string) error {
 		return putJSON(b, replyMsgID, rec)
 	})
 	if err != nil {
-		return fmt.Errorf("finish reply <%s>: %w", replyMsgID, err)
+		return fmt.Errorf("finish reply <%s>: %w", mail.LogID(replyMsgID), err)
 	}
 	return nil
 }
@@ -287,7 +288,7 @@ func (t *Tx) get(ctx context.Context, bucket string, key string, v any) (bool, e
 	if err != nil {
 		return false, err
 	}
-	b := btx.Bucket([]byte(bucket)).Get([]byte(key))
+	b := btx.Bucket([]byte(bucket)).Get(storeKey(key))
 	if b == nil {
 		return false, nil
 	}

@@ -5,8 +5,10 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/textproto"
 	"strings"
+	"time"
 
 	"github.com/emersion/go-imap/v2"
 )
@@ -56,7 +58,7 @@ func (w *imapWatcher) deliverUIDs(ctx context.Context, c *imapConn, cur *imapCur
 func (w *imapWatcher) deliverOne(ctx context.Context, c *imapConn, cur *imapCursor, uid imap.UID, msgid string) error {
 	log := w.log.With("uid", uint32(uid))
 	if msgid != "" {
-		log = log.With("msgid", msgid)
+		log = log.With("msgid", LogID(msgid))
 		seen, err := w.store.SeenMessageID(ctx, msgid)
 		if err != nil {
 			return &imapFatalError{fmt.Errorf("look up Message-ID <%s> in the state store: %w", msgid, err)}
@@ -71,20 +73,52 @@ func (w *imapWatcher) deliverOne(ctx context.Context, c *imapConn, cur *imapCurs
 	if err != nil {
 		return err
 	}
-	cur.st.LastUID = uint32(uid)
 	if raw == nil {
 		log.Warn("imap mail vanished before it could be fetched (expunged?)")
+		cur.st.LastUID = uint32(uid)
 		return w.saveState(ctx, cur.st)
 	}
-	if err := w.deliver(ctx, uint32(uid), raw); err != nil {
+	// The position passes a mail only once deliver took it (spooled and
+	// recorded it durably): a disk that is full, say, holds the mailbox
+	// at this mail, retried, until it is not.
+	err = w.retry(ctx, log, "deliver the mail", func() error { return w.deliver(ctx, uint32(uid), raw) })
+	if err != nil {
+		return err
+	}
+	log.Debug("imap delivered", "size", len(raw))
+	cur.st.LastUID = uint32(uid)
+	return w.saveState(ctx, cur.st)
+}
+
+// retry calls fn until it succeeds, waiting between attempts with the
+// watcher's jittered exponential backoff and logging each failure (the
+// connection may time out meanwhile; the next session resumes from the
+// saved position). It returns nil once fn succeeded and ctx.Err() when
+// ctx ends first.
+func (w *imapWatcher) retry(ctx context.Context, log *slog.Logger, what string, fn func() error) error {
+	bo := imapBackoff{min: w.cfg.MinBackoff, max: w.cfg.MaxBackoff}
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil {
+			if attempt > 1 {
+				log.Info("imap retry succeeded", "what", what, "attempts", attempt)
+			}
+			return nil
+		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
-		log.Error("imap deliver failed; moving on", "err", err, "size", len(raw))
-		return nil
+		delay := bo.next()
+		log.Error("imap could not "+what+"; retrying, the mailbox position stays before it",
+			"err", err, "attempt", attempt, "retry_in", delay.Round(time.Millisecond))
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
 	}
-	log.Debug("imap delivered", "size", len(raw))
-	return w.saveState(ctx, cur.st)
 }
 
 // fetchMessageIDs returns the Message-ID (without brackets) of each UID

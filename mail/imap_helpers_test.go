@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -26,6 +27,8 @@ type memUIDStore struct {
 	states map[string]IMAPState
 	seen   map[string]bool
 	saves  int
+	// failSaves is how many of the next saves fail, as on a full disk.
+	failSaves int
 }
 
 func newMemUIDStore() *memUIDStore {
@@ -48,6 +51,10 @@ func (s *memUIDStore) SaveUIDState(ctx context.Context, key string, st IMAPState
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.failSaves > 0 {
+		s.failSaves--
+		return errors.New("write state: no space left on device")
+	}
 	s.states[key] = st
 	s.saves++
 	return nil
@@ -200,17 +207,24 @@ func fastConfig(cfg IMAPConfig) IMAPConfig {
 	return cfg
 }
 
+// deliverFailures is how many times startWatch's deliver fails for each
+// Message-ID it is told to fail, before it takes the mail.
+const deliverFailures = 3
+
 // startWatch runs WatchIMAP until the test ends (or stop is called). If
 // store marks delivered mail seen (markSeen), it does so as deliver runs;
-// fail makes deliver fail for the given Message-IDs.
+// fail makes deliver fail deliverFailures times for each of the given
+// Message-IDs, as a pipeline on a full disk would.
 func startWatch(t *testing.T, cfg IMAPConfig, store *memUIDStore, log *slog.Logger, markSeen bool, fail ...string) *watchRun {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	r := &watchRun{t: t, got: make(chan delivery, 1000), cancel: cancel, done: make(chan error, 1)}
+	failed := map[string]int{}
 	deliver := func(_ context.Context, uid uint32, raw []byte) error {
 		id := imapHeaderMessageID(headerBlock(raw))
 		r.got <- delivery{uid: uid, msgid: id, raw: raw}
-		if slices.Contains(fail, id) {
+		if slices.Contains(fail, id) && failed[id] < deliverFailures {
+			failed[id]++
 			return fmt.Errorf("spool full for %s", id)
 		}
 		if markSeen {
@@ -302,4 +316,24 @@ func waitState(t *testing.T, store *memUIDStore, key string) IMAPState {
 	}
 	t.Fatalf("no IMAP state saved for %s within 10s", key)
 	return IMAPState{}
+}
+
+// watchFixture is what most watcher tests begin with: the in-memory
+// server, a fast config for it, a log that hides the password, an empty
+// store and the state key.
+type watchFixture struct {
+	b      memBackend
+	cfg    IMAPConfig
+	log    *slog.Logger
+	logged func() string
+	store  *memUIDStore
+	key    string
+}
+
+func newWatchFixture(t *testing.T) watchFixture {
+	t.Helper()
+	b := memBackend{imaptest.Start(t)}
+	cfg := fastConfig(b.config())
+	log, logged := logSink(t, cfg.Password)
+	return watchFixture{b: b, cfg: cfg, log: log, logged: logged, store: newMemUIDStore(), key: cfg.withDefaults().stateKey()}
 }

@@ -3,7 +3,6 @@ package mail
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 )
@@ -42,9 +41,10 @@ const imapHealthySession = time.Minute
 // watcher resumes after the newest mail whose Message-ID the store has
 // seen, so nothing is processed twice and older mail the bot never saw is
 // not dug up; if none was seen, it starts afresh as on a first run. A
-// deliver error is logged with the UID and Message-ID and the watcher moves
-// on: the pipeline spools what it could not take; the position is saved
-// with the next mail delivered.
+// mail deliver fails on (or a position the store cannot save) is retried
+// with backoff, logged with its UID and Message-ID each time, and the
+// position never passes it before it was taken: a full disk delays mail,
+// it never drops it.
 //
 // New mail is noticed through IDLE and, because IDLE can die silently or
 // miss a wake-up, by asking the server every cfg.PollInterval; a server
@@ -53,7 +53,7 @@ const imapHealthySession = time.Minute
 // cfg.MaxBackoff, from the start again after a session that lasted a
 // minute). WatchIMAP returns an error only for what retrying cannot fix:
 // an invalid cfg, a password, mailbox or certificate rejected on the very
-// first connection, or a failing store.
+// first connection, or a state store that cannot be read.
 func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Logger,
 	deliver func(ctx context.Context, uid uint32, raw []byte) error) error {
 	cfg = cfg.withDefaults()
@@ -131,13 +131,14 @@ type imapWatcher struct {
 	deliver func(ctx context.Context, uid uint32, raw []byte) error
 }
 
-// saveState persists st; a failure is fatal to the watcher. It is not
-// cancelled with ctx: a mail deliver accepted while the watcher was being
-// stopped must still count as delivered.
+// saveState persists st, retrying with backoff while the store fails (a
+// full disk). It is not cancelled with ctx while the store answers: a mail
+// deliver accepted while the watcher was being stopped must still count as
+// delivered; a store that fails until ctx ends loses nothing either, as
+// the mail is fetched again and skipped by its Message-ID.
 func (w *imapWatcher) saveState(ctx context.Context, st IMAPState) error {
-	if err := w.store.SaveUIDState(context.WithoutCancel(ctx), w.key, st); err != nil {
-		return &imapFatalError{fmt.Errorf("save IMAP state of %s (UIDVALIDITY %d, last UID %d): %w",
-			w.key, st.UIDValidity, st.LastUID, err)}
-	}
-	return nil
+	log := w.log.With("uidvalidity", st.UIDValidity, "last_uid", st.LastUID)
+	return w.retry(ctx, log, "save the mailbox position", func() error {
+		return w.store.SaveUIDState(context.WithoutCancel(ctx), w.key, st)
+	})
 }

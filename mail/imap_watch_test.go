@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -244,12 +245,8 @@ func TestWatchIMAPUIDValidityChange(t *testing.T) {
 }
 
 func TestWatchIMAPUIDValidityChangeWithNothingSeen(t *testing.T) {
-	s := imaptest.Start(t)
-	b := memBackend{s}
-	cfg := fastConfig(b.config())
-	log, _ := logSink(t, cfg.Password)
-	store := newMemUIDStore()
-	key := cfg.withDefaults().stateKey()
+	f := newWatchFixture(t)
+	b, cfg, log, store, key := f.b, f.cfg, f.log, f.store, f.key
 	// State left by a previous life of the mailbox, none of whose mail is
 	// still there.
 	store.states[key] = IMAPState{UIDValidity: 4242, LastUID: 17}
@@ -301,28 +298,59 @@ func TestWatchIMAPNeverSetsSeen(t *testing.T) {
 	}
 }
 
-func TestWatchIMAPDeliverErrorDoesNotStopTheWatcher(t *testing.T) {
-	s := imaptest.Start(t)
-	b := memBackend{s}
-	cfg := fastConfig(b.config())
-	log, logged := logSink(t, cfg.Password)
-	store := newMemUIDStore()
-	key := cfg.withDefaults().stateKey()
+// A mail deliver fails on (a full disk) is retried, with backoff, until it
+// is taken; the position never passes it before, so the mail after it is
+// delivered after it, and nothing is skipped.
+func TestWatchIMAPRetriesAFailedDeliverAndNeverSkipsIt(t *testing.T) {
+	f := newWatchFixture(t)
+	b, cfg, log, logged, store, key := f.b, f.cfg, f.log, f.logged, f.store, f.key
 	w := startWatch(t, cfg, store, log, false, testMsgID("fail", 1))
-	waitState(t, store, key)
+	before := waitState(t, store, key)
 	failedUID := b.append(inbox, testMail("fail", 1), time.Time{})
 	b.append(inbox, testMail("fail", 2), time.Time{})
-	got := w.expect(2, 10*time.Second)
+	got := w.expect(deliverFailures+2, 20*time.Second)
 	w.quiet(700 * time.Millisecond)
-	if got[1].msgid != testMsgID("fail", 2) {
-		t.Errorf("second delivery <%s>, want <%s>", got[1].msgid, testMsgID("fail", 2))
+	var order []string
+	for _, d := range got {
+		order = append(order, d.msgid)
 	}
-	if st, _ := store.state(key); st.LastUID != got[1].uid {
-		t.Errorf("saved LastUID %d, want %d", st.LastUID, got[1].uid)
+	want := []string{testMsgID("fail", 1), testMsgID("fail", 1), testMsgID("fail", 1), testMsgID("fail", 1), testMsgID("fail", 2)}
+	if !slices.Equal(order, want) {
+		t.Errorf("deliveries %v, want the failing mail until it is taken, then the next: %v", order, want)
 	}
-	want := fmt.Sprintf("uid=%d msgid=%s", failedUID, testMsgID("fail", 1))
-	if !strings.Contains(logged(), want) || !strings.Contains(logged(), "spool full") {
-		t.Errorf("log does not report the failed deliver with %q and its error:\n%s", want, logged())
+	if st, _ := store.state(key); st.LastUID != got[len(got)-1].uid {
+		t.Errorf("saved LastUID %d, want %d", st.LastUID, got[len(got)-1].uid)
+	}
+	wantLog := fmt.Sprintf("uid=%d msgid=%s", failedUID, testMsgID("fail", 1))
+	if l := logged(); !strings.Contains(l, wantLog) || !strings.Contains(l, "spool full") || !strings.Contains(l, "retrying") {
+		t.Errorf("log does not report the retried deliver with %q and its error:\n%s", wantLog, l)
+	}
+	if before.LastUID >= failedUID {
+		t.Fatalf("the position was past the mail before it arrived (%d >= %d)", before.LastUID, failedUID)
+	}
+}
+
+// A position the store cannot save (a full disk) is saved again, with
+// backoff, instead of ending the watcher.
+func TestWatchIMAPRetriesSavingThePosition(t *testing.T) {
+	f := newWatchFixture(t)
+	b, cfg, log, logged, store, key := f.b, f.cfg, f.log, f.logged, f.store, f.key
+	w := startWatch(t, cfg, store, log, false)
+	waitState(t, store, key)
+	store.mu.Lock()
+	store.failSaves = 3
+	store.mu.Unlock()
+	uid := b.append(inbox, testMail("save", 1), time.Time{})
+	w.expect(1, 10*time.Second)
+	deadline := time.Now().Add(10 * time.Second)
+	for st, _ := store.state(key); st.LastUID != uid; st, _ = store.state(key) {
+		if time.Now().After(deadline) {
+			t.Fatalf("saved LastUID %d, want %d after the store recovered", st.LastUID, uid)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if l := logged(); !strings.Contains(l, "save the mailbox position") || !strings.Contains(l, "no space left") {
+		t.Errorf("log does not report the failed saves:\n%s", l)
 	}
 }
 

@@ -373,14 +373,21 @@ func replyCleanMsgID(id string) string {
 	}, id)
 }
 
-// replyCleanMsgIDs cleans ids and drops those left empty. IDs are not
-// held to the RFC 5322 grammar: threading matches them as strings, and
-// real mail carries IDs such as "87bkccc6j1.fsf@" (Gnus without a domain)
-// that a strict reply would fail to thread under.
+// replyMaxMsgID is the longest Message-ID a reply refers to: one more
+// would not fit on a header line of RFC 5322's 998 characters ("In-Reply-To:
+// <...>"), where a header cannot be folded inside an ID, and an MTA
+// rejects the line (the reply would be lost). Real IDs are under 250.
+const replyMaxMsgID = 980
+
+// replyCleanMsgIDs cleans ids and drops those left empty or too long for
+// a header line (replyMaxMsgID). IDs are not held to the RFC 5322 grammar:
+// threading matches them as strings, and real mail carries IDs such as
+// "87bkccc6j1.fsf@" (Gnus without a domain) that a strict reply would fail
+// to thread under.
 func replyCleanMsgIDs(ids []string) []string {
 	var out []string
 	for _, id := range ids {
-		if c := replyCleanMsgID(id); c != "" {
+		if c := replyCleanMsgID(id); c != "" && len(c) <= replyMaxMsgID {
 			out = append(out, c)
 		}
 	}

@@ -178,6 +178,11 @@ func replyCheckWellFormed(t *testing.T, raw []byte) {
 	if bytes.IndexByte(raw, 0) >= 0 {
 		t.Errorf("NUL in the rendered reply")
 	}
+	for i, line := range bytes.Split(raw, []byte("\r\n")) {
+		if len(line) > 998 {
+			t.Errorf("line %d is %d characters, over RFC 5322's 998: %.80q...", i+1, len(line), line)
+		}
+	}
 	mr, err := gomail.CreateReader(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatalf("rendered reply does not parse: %v", err)
@@ -442,6 +447,8 @@ func FuzzComposeReply(f *testing.F) {
 	f.Add("[PATCH] x", "Jane", "jane@example.org", "m@x", "r@x", "body\n")
 	f.Add("a\r\nBcc: v@x", "N\nBcc: v@x", "v@x\r\nBcc: w@x", "<a>\r\n<b>", "\x00", "\x00\r\n.\r\n")
 	f.Add("Ünïcödé\u2028x", "王\u0085", "a@b", "a b@c", "<>", strings.Repeat("z", 2000))
+	f.Add(strings.Repeat("[PATCH] long ", 300), strings.Repeat("N", 1200), "a@b", strings.Repeat("m", 1200)+"@x", strings.Repeat("r", 3000)+"@x", "b")
+	f.Add(strings.Repeat("Ü", 900), strings.Repeat("王", 500), "a@b", "m@x", "r@x", "b")
 	f.Fuzz(func(t *testing.T, subject, name, email, msgid, ref, body string) {
 		orig := &Message{MessageID: msgid, References: []string{ref}, Subject: subject,
 			From: Address{Name: name, Email: email}, Cc: []Address{{Name: name, Email: email}}, ListID: name}
@@ -494,5 +501,30 @@ func TestReplySubjectRoundTrip(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A Message-ID too long for a header line (20 KB) is not referred to: the
+// reply's every line stays within 998 characters, so that an MTA takes
+// it, and it still refers to the rest of the thread.
+func TestComposeReplyLeavesOutMessageIDsTooLongForALine(t *testing.T) {
+	long := strings.Repeat("x", 20<<10) + "@example.org"
+	orig := &Message{MessageID: long, References: []string{"cover@example.org", long}, Subject: "[PATCH] x",
+		From: Address{Email: "jane@example.org"}}
+	r, err := ComposeReply(orig, ReplyOptions{From: replyTestBot, MessageID: "p.1@bot.example.org", Date: replyTestDate}, "body\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw := r.Bytes()
+	replyCheckWellFormed(t, raw)
+	mr, err := gomail.CreateReader(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := mr.Header.Get("In-Reply-To"); v != "" {
+		t.Errorf("In-Reply-To %.80q, want none", v)
+	}
+	if v := mr.Header.Get("References"); v != "<cover@example.org>" {
+		t.Errorf("References %.80q, want the cover letter only", v)
 	}
 }
