@@ -405,6 +405,18 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 	if err != nil {
 		return time.Time{}, err
 	}
+	if ok && rec.Status == SeriesSending {
+		// Sending is recorded with the reply's begin, in one
+		// transaction; a record that says sending without a begun reply
+		// (written by a crash between the two in an older patchbot)
+		// never reached the outbox, so the reply is still owed.
+		if _, begun, err := p.tx.Reply(ctx, rec.ReplyMessageID); err != nil {
+			return time.Time{}, err
+		} else if !begun {
+			log.Warn("series was being answered, but its reply never began (interrupted); answering it now")
+			ok = false
+		}
+	}
 	if ok && rec.Status != SeriesHeld {
 		log.Info("series already handled; not reviewed again", "status", rec.Status)
 		return time.Time{}, p.finish(ctx, s)

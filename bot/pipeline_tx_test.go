@@ -434,3 +434,32 @@ func TestPipelineHostileMessageIDStopsNoRestore(t *testing.T) {
 		t.Errorf("%d replies, want %d: the hostile mail's and one per waiting series", got, 1+waiting)
 	}
 }
+
+// A series recorded as being answered whose reply never began (a crash
+// between the two records, which patchbot now writes in one transaction)
+// is answered: its reply never reached the outbox. Once, even across a
+// restart.
+func TestPipelineSendingWithoutABegunReplyIsAnswered(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{})
+	ctx := context.Background()
+	patch := demoMails(t, "2-dropped-user")[0]
+	id := msgIDOf(patch)
+	if err := f.store.SaveSeries(ctx, SeriesRecord{SeriesID: id, Version: 1, Status: SeriesSending,
+		ReplyMessageID: ReplyMessageID(id, 1, "patchbot.test")}); err != nil {
+		t.Fatal(err)
+	}
+	f.deliver(t, patch)
+	if n := len(f.out.replies()); n != 1 {
+		t.Fatalf("%d replies, want the one still owed", n)
+	}
+	f.restart(t)
+	f.deliver(t, patch)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies after a restart, want still 1", n)
+	}
+	rec, ok, err := f.store.Series(ctx, SeriesKey(id, 1))
+	if err != nil || !ok || rec.Status != SeriesReplied {
+		t.Errorf("series record %+v (%v, %v), want replied", rec, ok, err)
+	}
+}

@@ -43,6 +43,9 @@ type Spool struct {
 
 	mu  sync.Mutex
 	seg *segment
+	// afterSync, when set, runs after every fsync that made mail
+	// durable: the crash tests end the process there.
+	afterSync func()
 }
 
 // segment is the open segment file mails are appended to.
@@ -151,10 +154,14 @@ func (s *Spool) Flush() error {
 	if s.seg == nil {
 		return nil
 	}
+	synced := s.Sync && (s.seg.unsynced || s.seg.newDir)
 	if err := s.seg.flush(s.Sync); err != nil {
 		_ = s.seg.f.Close()
 		s.seg = nil
 		return err
+	}
+	if synced && s.afterSync != nil {
+		s.afterSync()
 	}
 	return nil
 }

@@ -67,6 +67,10 @@ const (
 type Store struct {
 	db  *bolt.DB
 	now func() time.Time
+	// afterCommit, when set, runs after every commit that made records
+	// durable: the crash tests end the process there, at each such point
+	// in turn.
+	afterCommit func()
 }
 
 var _ mail.UIDStore = (*Store)(nil)
@@ -374,7 +378,18 @@ func (s *Store) update(ctx context.Context, fn func(tx *bolt.Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(fn)
+	if err := s.db.Update(fn); err != nil {
+		return err
+	}
+	s.committed()
+	return nil
+}
+
+// committed runs the afterCommit hook.
+func (s *Store) committed() {
+	if s.afterCommit != nil {
+		s.afterCommit()
+	}
 }
 
 func (s *Store) get(ctx context.Context, bucket string, key string, v any) (found bool, err error) {

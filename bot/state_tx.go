@@ -54,6 +54,7 @@ func (t *Tx) Checkpoint() error {
 	if err := btx.Commit(); err != nil {
 		return fmt.Errorf("commit state: %w", err)
 	}
+	t.s.committed()
 	return nil
 }
 
