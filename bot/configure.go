@@ -147,6 +147,7 @@ func NewPipelineOptions(ctx context.Context, cfg *config.Config, log *slog.Logge
 		From:      mail.Address{Name: from.Name, Email: from.Address},
 		BotDomain: domain,
 		CcList:    cfg.Reply.CcList, Cc: cc,
+		MaxRecipients: cfg.Reply.MaxRecipients, HonourReplyTo: cfg.Reply.HonourReplyTo,
 		ReplyClean:    cfg.Reply.ReplyClean,
 		Grace:         cfg.Reply.Grace.D(),
 		RatePerAuthor: cfg.Reply.RatePerAuthor, RateTotal: cfg.Reply.RateTotal,

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +46,10 @@ type PipelineOptions struct {
 	// on every reply.
 	CcList bool
 	Cc     []mail.Address
+	// MaxRecipients caps a reply's To and Cc together (see
+	// mail.ReplyOptions); HonourReplyTo follows a patch's Reply-To.
+	MaxRecipients int
+	HonourReplyTo bool
 	// ReplyClean also replies to series without findings.
 	ReplyClean bool
 	// Grace is how long an incomplete series waits for its missing
@@ -487,12 +492,21 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	}
 	r, err := mail.ComposeReply(target, mail.ReplyOptions{
 		From: p.opts.From, MessageID: replyID, CcList: p.opts.CcList, Cc: p.opts.Cc,
+		MaxRecipients: p.opts.MaxRecipients, HonourReplyTo: p.opts.HonourReplyTo,
 		Date: p.opts.Now(), Signature: sig, Verdict: in.Verdict,
 	}, body)
 	if err != nil {
 		log.Warn("no reply possible", "err", err)
 		p.stats.Failed++
 		return time.Time{}, p.finish(ctx, s)
+	}
+	if len(r.Dropped) > 0 {
+		first := make([]string, 0, 5)
+		for _, a := range r.Dropped[:min(5, len(r.Dropped))] {
+			first = append(first, a.Email)
+		}
+		log.Warn("reply recipients over the cap were dropped", "dropped", len(r.Dropped), "first", first,
+			"max_recipients", cmp.Or(p.opts.MaxRecipients, mail.DefaultMaxRecipients))
 	}
 	now := p.opts.Now()
 	if ok, at := p.limiter.Take(target.From.Email, now); !ok {

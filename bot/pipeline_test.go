@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -398,7 +399,12 @@ func TestPipelineAddressing(t *testing.T) {
 		wantCc []string
 	}{
 		{"the author alone by default", PipelineOptions{}, listMail, []string{"bob@example.org"}, nil},
-		{"Reply-To is honoured", PipelineOptions{}, withHeaders("Reply-To: Bob at work <bob@work.example>\n"), []string{"bob@work.example"}, nil},
+		{"Reply-To elsewhere is not followed by default", PipelineOptions{}, withHeaders("Reply-To: Bob at work <bob@work.example>\n"), []string{"bob@example.org"}, nil},
+		{"Reply-To is honoured when configured", PipelineOptions{HonourReplyTo: true}, withHeaders("Reply-To: Bob at work <bob@work.example>\n"), []string{"bob@work.example"}, nil},
+		{"a Reply-To of 2,000 addresses, honoured, names at most the cap", PipelineOptions{HonourReplyTo: true, MaxRecipients: 3},
+			withHeaders("Reply-To: " + manyAddresses(2000) + "\n"), []string{"v0@example.net", "v1@example.net", "v2@example.net"}, nil},
+		{"a Reply-To of 2,000 addresses by default: the author", PipelineOptions{},
+			withHeaders("Reply-To: " + manyAddresses(2000) + "\n"), []string{"bob@example.org"}, nil},
 		{"cc_list copies the list and the original recipients", PipelineOptions{CcList: true}, listMail,
 			[]string{"bob@example.org"}, []string{"netdev@vger.kernel.org", "eve@example.org"}},
 		{"configured Cc is always copied", PipelineOptions{Cc: []mail.Address{{Email: "ci@example.org"}}}, listMail,
@@ -428,4 +434,13 @@ func TestPipelineAddressing(t *testing.T) {
 			}
 		})
 	}
+}
+
+// manyAddresses is a header value of n addresses.
+func manyAddresses(n int) string {
+	as := make([]string, n)
+	for i := range as {
+		as[i] = fmt.Sprintf("v%d@example.net", i)
+	}
+	return strings.Join(as, ",\n ")
 }

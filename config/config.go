@@ -116,6 +116,13 @@ type Reply struct {
 	CcList bool `toml:"cc_list"`
 	// Cc are extra addresses copied on every reply.
 	Cc []string `toml:"cc"`
+	// MaxRecipients caps the addresses (To and Cc together) of one reply:
+	// a mail's headers must not make the bot an amplifier. Default 10.
+	MaxRecipients int `toml:"max_recipients"`
+	// HonourReplyTo sends replies to a patch's Reply-To instead of its
+	// author. Off by default: Reply-To is anyone's to set, and a hostile
+	// one names thousands.
+	HonourReplyTo bool `toml:"honour_reply_to"`
 	// ReplyClean also replies when a series has no findings.
 	ReplyClean bool `toml:"reply_clean"`
 	// Grace is how long to wait after the last patch of a series arrives
@@ -191,6 +198,7 @@ func Defaults() *Config {
 			DraftsMailbox: "Drafts",
 		},
 		Reply: Reply{
+			MaxRecipients: 10,
 			Grace:         Duration(10 * time.Minute),
 			RatePerAuthor: Rate{N: 5, Per: time.Hour},
 			RateTotal:     Rate{N: 60, Per: time.Hour},

@@ -79,6 +79,11 @@ func (c *Config) validate(checks []string) []error {
 	// [reply]
 	_, ccErrs := c.ReplyCc()
 	errs = append(errs, ccErrs...)
+	if c.Reply.MaxRecipients < 1 {
+		add(keyErr("reply.max_recipients", "write a number of addresses, at least 1 (the default is 10)", "%d is not a number of recipients", c.Reply.MaxRecipients))
+	} else if len(c.Reply.Cc)+1 > c.Reply.MaxRecipients {
+		add(keyErr("reply.max_recipients", "raise it or copy fewer addresses in reply.cc", "%d leaves no room for the author and the %d addresses of reply.cc", c.Reply.MaxRecipients, len(c.Reply.Cc)))
+	}
 
 	// [checks]
 	for i, id := range c.Checks.Enable {

@@ -7,6 +7,7 @@ import (
 	"mime/quotedprintable"
 	netmail "net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -40,6 +41,9 @@ type Reply struct {
 	Verdict string
 	// AutoSubmitted adds "Auto-Submitted: auto-generated" (RFC 3834).
 	AutoSubmitted bool
+	// Dropped are the addresses ComposeReply left out for the
+	// MaxRecipients cap, for the caller to log; they are not rendered.
+	Dropped []Address
 }
 
 // ReplyOptions says how ComposeReply addresses and marks a reply.
@@ -69,6 +73,35 @@ type ReplyOptions struct {
 	AutoSubmitted bool
 	// Signature, when set, is appended after the standard "-- " line.
 	Signature string
+	// MaxRecipients caps To and Cc together (DefaultMaxRecipients when
+	// zero): whom the reply is to comes first, then Cc, then the list and
+	// the original recipients; the rest are Reply.Dropped.
+	MaxRecipients int
+	// HonourReplyTo sends the reply to the original's Reply-To. Off, a
+	// Reply-To is followed only where it names the author or (for a
+	// reply-all) the list: anyone can write Reply-To, and one naming
+	// 2,000 addresses must not make the bot an amplifier.
+	HonourReplyTo bool
+}
+
+// DefaultMaxRecipients is the cap on a reply's addresses when
+// ReplyOptions leaves it zero.
+const DefaultMaxRecipients = 10
+
+// replyToFollowed is the part of orig's Reply-To a reply goes to: all of
+// it with opts.HonourReplyTo, else only the author and the list.
+func replyToFollowed(orig *Message, listAddr string, opts ReplyOptions) []Address {
+	if opts.HonourReplyTo {
+		return orig.ReplyTo
+	}
+	var out []Address
+	for _, a := range orig.ReplyTo {
+		e := strings.TrimSpace(a.Email)
+		if strings.EqualFold(e, orig.From.Email) || (listAddr != "" && strings.EqualFold(e, listAddr)) {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // replyMaxReferences caps the References header: the first Message-ID
@@ -100,7 +133,7 @@ func ComposeReply(orig *Message, opts ReplyOptions, body string) (*Reply, error)
 	}
 
 	listAddr := replyListAddress(orig.ListID)
-	to := orig.ReplyTo
+	to := replyToFollowed(orig, listAddr, opts)
 	// A list that rewrites Reply-To to itself must not turn an
 	// author-only reply into a list post.
 	if len(to) == 0 || (!opts.CcList && listAddr != "" && replyAllAre(to, listAddr)) {
@@ -115,15 +148,38 @@ func ComposeReply(orig *Message, opts ReplyOptions, body string) (*Reply, error)
 	if len(toList) == 0 {
 		return nil, fmt.Errorf("compose reply to <%s>: no valid author address (From %q)", origID, orig.From.Email)
 	}
-	var cc []Address
+	var others []Address
 	if opts.CcList {
-		cc = replyAddresses(orig.To, seen)
-		cc = append(cc, replyAddresses(orig.Cc, seen)...)
+		others = replyAddresses(orig.To, seen)
+		others = append(others, replyAddresses(orig.Cc, seen)...)
 		if listAddr != "" {
-			cc = append(cc, replyAddresses([]Address{{Email: listAddr}}, seen)...)
+			others = append(others, replyAddresses([]Address{{Email: listAddr}}, seen)...)
 		}
 	}
-	cc = append(cc, replyAddresses(opts.Cc, seen)...)
+	extra := replyAddresses(opts.Cc, seen)
+	// The cap keeps, in this order, whom the reply is to, the addresses
+	// the operator copies, then the list and the original recipients as
+	// they came.
+	limit := opts.MaxRecipients
+	if limit <= 0 {
+		limit = DefaultMaxRecipients
+	}
+	var dropped []Address
+	keep := func(as []Address) []Address {
+		n := min(len(as), limit)
+		limit -= n
+		dropped = append(dropped, as[n:]...)
+		return as[:n]
+	}
+	toList = keep(toList)
+	extra = keep(extra)
+	if listAt := slices.IndexFunc(others, func(a Address) bool { return strings.EqualFold(a.Email, listAddr) }); listAt > 0 && limit < len(others) {
+		// The list before the original recipients it would follow.
+		list := others[listAt]
+		others = slices.Insert(slices.Delete(others, listAt, listAt+1), 0, list)
+	}
+	others = keep(others)
+	cc := append(others, extra...)
 
 	refs := append(append([]string{}, orig.References...), origID)
 	date := opts.Date
@@ -148,6 +204,7 @@ func ComposeReply(orig *Message, opts ReplyOptions, body string) (*Reply, error)
 		Date:          date,
 		Body:          body,
 		XPatchbot:     tag,
+		Dropped:       dropped,
 		Verdict:       opts.Verdict,
 		AutoSubmitted: opts.AutoSubmitted,
 	}, nil

@@ -3,6 +3,7 @@ package mail
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -116,7 +117,7 @@ func TestComposeReplyGolden(t *testing.T) {
 				m.ReplyTo = []Address{{Name: "Jane (work)", Email: "jane@work.example.com"}}
 				return m
 			},
-			opts: ReplyOptions{CcList: true, Cc: []Address{{Name: "Bot Admin", Email: "admin@bot.example.org"}, {Email: "m1@kernel.example.org"}}},
+			opts: ReplyOptions{CcList: true, HonourReplyTo: true, Cc: []Address{{Name: "Bot Admin", Email: "admin@bot.example.org"}, {Email: "m1@kernel.example.org"}}},
 			body: "Clean: no findings.\n",
 		},
 		{
@@ -229,7 +230,12 @@ func TestComposeReplyAddressing(t *testing.T) {
 		wantCc string
 	}{
 		{"author only by default", nil, ReplyOptions{}, "jane@example.org", ""},
-		{"reply-to honoured", func(m *Message) { m.ReplyTo = []Address{{Email: "jane@work.example.com"}} }, ReplyOptions{}, "jane@work.example.com", ""},
+		{"reply-to elsewhere is not followed by default", func(m *Message) { m.ReplyTo = []Address{{Email: "jane@work.example.com"}} }, ReplyOptions{}, "jane@example.org", ""},
+		{"reply-to honoured when configured", func(m *Message) { m.ReplyTo = []Address{{Email: "jane@work.example.com"}} },
+			ReplyOptions{HonourReplyTo: true}, "jane@work.example.com", ""},
+		{"reply-to naming the author and others keeps the author", func(m *Message) {
+			m.ReplyTo = []Address{{Email: "victim1@example.net"}, {Email: "JANE@example.org"}, {Email: "victim2@example.net"}}
+		}, ReplyOptions{}, "JANE@example.org", ""},
 		{"reply-to munged to the list is ignored for author-only replies",
 			func(m *Message) { m.ReplyTo = []Address{{Email: "netdev@vger.kernel.org"}} }, ReplyOptions{}, "jane@example.org", ""},
 		{"reply-to the list kept for reply-all",
@@ -247,16 +253,7 @@ func TestComposeReplyAddressing(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			m := replyTestPatch()
-			if tc.edit != nil {
-				tc.edit(m)
-			}
-			opts := tc.opts
-			opts.From, opts.MessageID, opts.Date = replyTestBot, "patchbot.1@bot.example.org", replyTestDate
-			r, err := ComposeReply(m, opts, "x\n")
-			if err != nil {
-				t.Fatal(err)
-			}
+			m, r := replyTestCompose(t, tc.edit, tc.opts)
 			if got := replyEmails(r.To); got != tc.wantTo {
 				t.Errorf("To = %s, want %s", got, tc.wantTo)
 			}
@@ -527,4 +524,63 @@ func TestComposeReplyLeavesOutMessageIDsTooLongForALine(t *testing.T) {
 	if v := mr.Header.Get("References"); v != "<cover@example.org>" {
 		t.Errorf("References %.80q, want the cover letter only", v)
 	}
+}
+
+// A Reply-To of 2,000 addresses, followed because the operator asked, and
+// a Cc as long: the reply names at most MaxRecipients, whom it is to
+// first, then the operator's Cc, then the list, and reports the rest.
+func TestComposeReplyCapsRecipients(t *testing.T) {
+	many := func(tag string, n int) []Address {
+		as := make([]Address, n)
+		for i := range as {
+			as[i] = Address{Email: fmt.Sprintf("%s%d@example.net", tag, i)}
+		}
+		return as
+	}
+	tests := []struct {
+		name           string
+		edit           func(m *Message)
+		opts           ReplyOptions
+		wantTo, wantCc int
+		wantFirstCc    string
+		wantDropped    int
+	}{
+		{"a Reply-To of 2,000 followed", func(m *Message) { m.ReplyTo = many("r", 2000) },
+			ReplyOptions{HonourReplyTo: true}, DefaultMaxRecipients, 0, "", 2000 - DefaultMaxRecipients},
+		{"a Reply-To of 2,000 not followed", func(m *Message) { m.ReplyTo = many("r", 2000) },
+			ReplyOptions{}, 1, 0, "", 0},
+		{"a Cc of 2,000 in a reply-all keeps the operator's Cc and the list", func(m *Message) { m.Cc = many("c", 2000) },
+			ReplyOptions{CcList: true, MaxRecipients: 5, Cc: []Address{{Email: "admin@bot.example.org"}}}, 1, 4, "netdev@vger.kernel.org", 1 + 1 + 2001 - 5},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, r := replyTestCompose(t, tc.edit, tc.opts)
+			if len(r.To) != tc.wantTo || len(r.Cc) != tc.wantCc || len(r.Dropped) != tc.wantDropped {
+				t.Errorf("%d To, %d Cc, %d dropped; want %d, %d, %d", len(r.To), len(r.Cc), len(r.Dropped), tc.wantTo, tc.wantCc, tc.wantDropped)
+			}
+			if tc.wantFirstCc != "" && (len(r.Cc) == 0 || r.Cc[0].Email != tc.wantFirstCc) {
+				t.Errorf("Cc %s, want %s first", replyEmails(r.Cc), tc.wantFirstCc)
+			}
+			if tc.opts.Cc != nil && !strings.Contains(replyEmails(r.Cc), tc.opts.Cc[0].Email) {
+				t.Errorf("Cc %s lost the operator's %s", replyEmails(r.Cc), tc.opts.Cc[0].Email)
+			}
+			replyCheckWellFormed(t, r.Bytes())
+		})
+	}
+}
+
+// replyTestCompose composes the bot's reply to replyTestPatch, changed by
+// edit (when not nil), with opts and the bot's address, ID and date.
+func replyTestCompose(t *testing.T, edit func(*Message), opts ReplyOptions) (*Message, *Reply) {
+	t.Helper()
+	m := replyTestPatch()
+	if edit != nil {
+		edit(m)
+	}
+	opts.From, opts.MessageID, opts.Date = replyTestBot, "patchbot.1@bot.example.org", replyTestDate
+	r, err := ComposeReply(m, opts, "x\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, r
 }
