@@ -9,6 +9,7 @@ import (
 	"net"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
@@ -84,8 +85,15 @@ func SMTPOptions(ctx context.Context, cfg *config.Config, tr Transport, log *slo
 		Addr: cfg.SMTP.Addr, TLS: cfg.SMTP.TLS, Insecure: cfg.SMTP.Insecure,
 		TLSConfig: tr.SMTPTLS, Dial: tr.Dial,
 		Username: cfg.SMTP.Username, Password: pass, Log: log,
+		RetryDelays: smtpRetryDelays,
 	}, nil
 }
+
+// smtpRetryDelays are the waits before the list bot sends a reply again
+// after a 4xx or a connection lost before the message was handed over:
+// under a minute in all, since the bot answers nothing else meanwhile; a
+// reply still refused stays pending for a human.
+var smtpRetryDelays = []time.Duration{2 * time.Second, 10 * time.Second, 30 * time.Second}
 
 // NewOutbox builds the outbox [outbox] mode selects; imap is the
 // translated [imap] (drafts mode appends there).

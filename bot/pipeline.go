@@ -537,12 +537,23 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	}
 	if err := p.outbox.Send(ctx, r); err != nil {
 		p.stats.Failed++
-		log.Error("reply not sent; at-most-once, so it will not be retried (see pending replies)", "reply", replyID, "err", err)
 		save.Status = SeriesSendFailed
-		if err := p.tx.SaveSeries(context.WithoutCancel(ctx), save); err != nil {
+		ctx := context.WithoutCancel(ctx)
+		switch {
+		case errors.Is(err, mail.ErrRejected):
+			log.Error("reply rejected by the mail server; not sent, and not tried again", "reply", replyID, "err", err)
+			if err := p.tx.RejectReply(ctx, replyID); err != nil {
+				return time.Time{}, err
+			}
+		case errors.Is(err, mail.ErrMaybeSent):
+			log.Error("reply handed over, but the server never said whether it took it; at-most-once, so it stays pending for a human", "reply", replyID, "err", err)
+		default:
+			log.Error("reply not sent after the outbox's retries; it stays pending for a human", "reply", replyID, "err", err)
+		}
+		if err := p.tx.SaveSeries(ctx, save); err != nil {
 			return time.Time{}, err
 		}
-		return time.Time{}, p.finish(context.WithoutCancel(ctx), s)
+		return time.Time{}, p.finish(ctx, s)
 	}
 	// The reply is out: record it even if we are being stopped.
 	ctx = context.WithoutCancel(ctx)

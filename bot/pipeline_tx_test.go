@@ -463,3 +463,55 @@ func TestPipelineSendingWithoutABegunReplyIsAnswered(t *testing.T) {
 		t.Errorf("series record %+v (%v, %v), want replied", rec, ok, err)
 	}
 }
+
+// failingOutbox fails every Send with err.
+type failingOutbox struct{ err error }
+
+func (o failingOutbox) Send(context.Context, *mail.Reply) error { return o.err }
+
+// A reply the server refused for good (5xx) is reported and not left
+// pending; one that failed otherwise, after the outbox's own retries, or
+// whose fate is unknown, stays pending for a human. Neither is sent again.
+func TestPipelineSendFailures(t *testing.T) {
+	tests := []struct {
+		name        string
+		err         error
+		wantState   string
+		wantPending int
+	}{
+		{"550 rejected", fmt.Errorf("smtp: %w: 550 message refused", mail.ErrRejected), ReplyRejected, 0},
+		{"451 after every retry", errors.New("smtp: 451 try again later"), ReplyPending, 1},
+		{"hung up after DATA", fmt.Errorf("smtp: %w: EOF", mail.ErrMaybeSent), ReplyPending, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			f := newPipeFixture(t, PipelineOptions{})
+			p, err := NewPipeline(f.store, f.p.spool, failingOutbox{tc.err}, f.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			patch := demoMails(t, "2-dropped-user")[0]
+			if err := p.Deliver(ctx, 1, patch); err != nil {
+				t.Fatal(err)
+			}
+			id := msgIDOf(patch)
+			rec, ok, err := f.store.Reply(ctx, ReplyMessageID(id, 1, "patchbot.test"))
+			if err != nil || !ok || rec.State != tc.wantState {
+				t.Errorf("reply record %+v (%v, %v), want state %q", rec, ok, err, tc.wantState)
+			}
+			if pending, err := f.store.PendingReplies(ctx); err != nil || len(pending) != tc.wantPending {
+				t.Errorf("%d pending replies (%v), want %d", len(pending), err, tc.wantPending)
+			}
+			if s, _, _ := f.store.Series(ctx, SeriesKey(id, 1)); s.Status != SeriesSendFailed {
+				t.Errorf("series status %q, want %q", s.Status, SeriesSendFailed)
+			}
+			// Delivered again (after a restart, say): never sent again.
+			f.restart(t)
+			f.deliver(t, patch)
+			if n := len(f.out.replies()); n != 0 {
+				t.Errorf("%d replies sent after the failure, want none", n)
+			}
+		})
+	}
+}

@@ -59,6 +59,9 @@ const (
 	ReplyPending = "pending"
 	// ReplySent: the outbox accepted the reply.
 	ReplySent = "sent"
+	// ReplyRejected: the mail server refused the reply for good (a 5xx):
+	// it was not sent, and it is not pending.
+	ReplyRejected = "rejected"
 )
 
 // Store is patchbot's state: where the IMAP watcher stands in each

@@ -216,6 +216,17 @@ func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (alre
 // FinishReply records that the outbox accepted the reply replyMsgID. It is
 // an error to finish a reply that was never begun.
 func (t *Tx) FinishReply(ctx context.Context, replyMsgID string) error {
+	return t.endReply(ctx, replyMsgID, ReplySent, "finish")
+}
+
+// RejectReply records that the mail server refused the reply replyMsgID
+// for good: it was not sent, and it is no longer pending.
+func (t *Tx) RejectReply(ctx context.Context, replyMsgID string) error {
+	return t.endReply(ctx, replyMsgID, ReplyRejected, "reject")
+}
+
+// endReply moves a begun, pending reply to state.
+func (t *Tx) endReply(ctx context.Context, replyMsgID, state, verb string) error {
 	err := t.write(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket([]byte(bucketReplies))
 		v := b.Get(storeKey(replyMsgID))
@@ -226,15 +237,17 @@ func (t *Tx) FinishReply(ctx context.Context, replyMsgID string) error {
 		if err := json.Unmarshal(v, &rec); err != nil {
 			return err
 		}
-		if rec.State == ReplySent {
+		if rec.State != ReplyPending {
 			return nil
 		}
-		rec.State = ReplySent
-		rec.Sent = t.s.now().UTC()
+		rec.State = state
+		if state == ReplySent {
+			rec.Sent = t.s.now().UTC()
+		}
 		return putJSON(b, replyMsgID, rec)
 	})
 	if err != nil {
-		return fmt.Errorf("finish reply <%s>: %w", mail.LogID(replyMsgID), err)
+		return fmt.Errorf("%s reply <%s>: %w", verb, mail.LogID(replyMsgID), err)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package mail
 import (
 	"context"
 	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -57,8 +58,15 @@ type SMTPOptions struct {
 	// LocalName is the name given in EHLO; "localhost" when empty.
 	// With STARTTLS it is given in the EHLO after the upgrade.
 	LocalName string
-	// Timeout bounds one Send; 2 minutes when zero.
+	// Timeout bounds one attempt of a Send; 2 minutes when zero.
 	Timeout time.Duration
+	// RetryDelays are the waits before the attempts after the first, when
+	// one failed in a way another may not: a 4xx answer, or a connection
+	// lost or timed out before the message was handed over. None (the
+	// default) means one attempt. A 5xx answer (ErrRejected), a message
+	// handed over without an answer (ErrMaybeSent) and a certificate or
+	// configuration problem are never retried.
+	RetryDelays []time.Duration
 	// Log receives one line per reply sent; slog.Default() when nil.
 	Log *slog.Logger
 }
@@ -111,7 +119,10 @@ func NewSMTPOutbox(opts SMTPOptions) (*SMTPOutbox, error) {
 	return &SMTPOutbox{opts: opts, host: host}, nil
 }
 
-// Send submits r: envelope sender r.From, recipients r.Recipients().
+// Send submits r: envelope sender r.From, recipients r.Recipients(). It
+// returns nil only once the server accepted the message; see RetryDelays
+// for what is tried again, and ErrRejected and ErrMaybeSent for what the
+// caller must not try again.
 func (o *SMTPOutbox) Send(ctx context.Context, r *Reply) error {
 	rcpts := r.Recipients()
 	if len(rcpts) == 0 {
@@ -120,31 +131,103 @@ func (o *SMTPOutbox) Send(ctx context.Context, r *Reply) error {
 	if !replyValidEmail(r.From.Email) {
 		return fmt.Errorf("smtp: reply <%s>: sender %q is not a mail address", r.MessageID, r.From.Email)
 	}
+	for attempt := 0; ; attempt++ {
+		err := o.attempt(ctx, r, rcpts)
+		if err == nil {
+			o.log().InfoContext(ctx, "reply sent", "smtp", o.opts, "msgid", r.MessageID, "in_reply_to", r.InReplyTo,
+				"recipients", len(rcpts), "attempts", attempt+1)
+			return nil
+		}
+		var f *smtpFailure
+		if !errors.As(err, &f) || !f.transient || attempt >= len(o.opts.RetryDelays) || ctx.Err() != nil {
+			return err
+		}
+		wait := o.opts.RetryDelays[attempt]
+		o.log().WarnContext(ctx, "smtp send failed; retrying", "smtp", o.opts, "msgid", r.MessageID, "err", err,
+			"attempt", attempt+1, "retry_in", wait)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return errors.Join(err, ctx.Err())
+		case <-t.C:
+		}
+	}
+}
+
+// smtpFailure is a failed attempt: transient says another may succeed.
+type smtpFailure struct {
+	err       error
+	transient bool
+}
+
+func (f *smtpFailure) Error() string { return f.err.Error() }
+func (f *smtpFailure) Unwrap() error { return f.err }
+
+// attempt is one connection's try at submitting r.
+func (o *SMTPOutbox) attempt(ctx context.Context, r *Reply, rcpts []string) error {
 	timeout := o.opts.Timeout
 	if timeout <= 0 {
 		timeout = smtpDefaultTimeout
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
+	actx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	c, release, err := o.dial(ctx)
+	c, release, err := o.dial(actx)
 	if err != nil {
-		if ctx.Err() != nil {
-			err = errors.Join(ctx.Err(), err)
+		if actx.Err() != nil {
+			err = errors.Join(actx.Err(), err)
 		}
-		return fmt.Errorf("smtp %s: %w", o.opts.Addr, err)
+		return &smtpFailure{fmt.Errorf("smtp %s: %w", o.opts.Addr, err), smtpTransient(err)}
 	}
 	defer release()
 
-	err = o.submit(c, r, rcpts)
-	if err != nil {
-		if ctx.Err() != nil {
-			err = errors.Join(ctx.Err(), err)
-		}
-		return fmt.Errorf("smtp %s: send reply <%s>: %w", o.opts.Addr, r.MessageID, err)
+	handedOver, err := o.submit(c, r, rcpts)
+	if err == nil {
+		return nil
 	}
-	o.log().InfoContext(ctx, "reply sent", "smtp", o.opts, "msgid", r.MessageID, "in_reply_to", r.InReplyTo, "recipients", len(rcpts))
-	return nil
+	if actx.Err() != nil {
+		err = errors.Join(actx.Err(), err)
+	}
+	err = fmt.Errorf("smtp %s: send reply <%s>: %w", o.opts.Addr, r.MessageID, err)
+	var se *smtp.SMTPError
+	switch {
+	case errors.As(err, &se) && se.Code >= 500:
+		return &smtpFailure{fmt.Errorf("%w: %w", ErrRejected, err), false}
+	case errors.As(err, &se):
+		// 4xx: the server did not take the message, for now.
+		return &smtpFailure{err, true}
+	case handedOver:
+		return &smtpFailure{fmt.Errorf("%w: %w", ErrMaybeSent, err), false}
+	}
+	return &smtpFailure{err, smtpTransient(err)}
+}
+
+// smtpLocalError is a refusal of patchbot's own (a password that would go
+// out in clear text): trying again changes nothing.
+type smtpLocalError struct{ msg string }
+
+func (e *smtpLocalError) Error() string { return e.msg }
+
+// smtpTransient reports a failure another attempt may not meet: a
+// connection refused, reset, lost or timed out, or a 4xx answer; not a
+// certificate that does not verify, a 5xx or a refusal of patchbot's own.
+func smtpTransient(err error) bool {
+	var se *smtp.SMTPError
+	if errors.As(err, &se) {
+		return se.Code < 500
+	}
+	var local *smtpLocalError
+	var unknownCA x509.UnknownAuthorityError
+	var hostname x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var verify *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &local), errors.As(err, &unknownCA), errors.As(err, &hostname),
+		errors.As(err, &invalid), errors.As(err, &verify):
+		return false
+	}
+	return true
 }
 
 // dial returns a greeted session and the function that ends it.
@@ -212,44 +295,50 @@ func (o *SMTPOutbox) connect(ctx context.Context, startTLS bool) (*smtp.Client, 
 	return c, release, nil
 }
 
-func (o *SMTPOutbox) submit(c *smtp.Client, r *Reply, rcpts []string) error {
+// submit sends r over c. handedOver says the whole message went to the
+// server (the final "." of DATA), so that a failure since leaves its fate
+// unknown.
+func (o *SMTPOutbox) submit(c *smtp.Client, r *Reply, rcpts []string) (handedOver bool, err error) {
 	if o.opts.Username != "" {
 		_, encrypted := c.TLSConnectionState()
 		if !encrypted && o.opts.tlsMode() != SMTPInsecure && !smtpIsLoopback(o.host) {
-			return errors.New("refusing to send the password without TLS")
+			return false, &smtpLocalError{"refusing to send the password without TLS"}
 		}
 		if ok, _ := c.Extension("AUTH"); !ok {
-			return errors.New("the server offers no AUTH, but a username is configured")
+			return false, &smtpLocalError{"the server offers no AUTH, but a username is configured"}
 		}
 		if err := c.Auth(sasl.NewPlainClient("", o.opts.Username, o.opts.Password)); err != nil {
-			return fmt.Errorf("AUTH PLAIN as %q: %w", o.opts.Username, err)
+			return false, fmt.Errorf("AUTH PLAIN as %q: %w", o.opts.Username, err)
 		}
 	}
 	if err := c.Mail(r.From.Email, nil); err != nil {
-		return fmt.Errorf("MAIL FROM: %w", err)
+		return false, fmt.Errorf("MAIL FROM: %w", err)
 	}
 	for _, rcpt := range rcpts {
 		if err := c.Rcpt(rcpt, nil); err != nil {
-			return fmt.Errorf("RCPT TO <%s>: %w", rcpt, err)
+			return false, fmt.Errorf("RCPT TO <%s>: %w", rcpt, err)
 		}
 	}
 	w, err := c.Data()
 	if err != nil {
-		return fmt.Errorf("DATA: %w", err)
+		return false, fmt.Errorf("DATA: %w", err)
 	}
 	if _, err := w.Write(r.Bytes()); err != nil {
 		_ = w.Close()
-		return fmt.Errorf("DATA: %w", err)
+		return false, fmt.Errorf("DATA: %w", err)
 	}
+	// Close sends the final "." and reads the server's verdict on the
+	// message: an answer says whether it was taken, a lost connection
+	// does not.
 	if err := w.Close(); err != nil {
-		return fmt.Errorf("DATA: %w", err)
+		return true, fmt.Errorf("DATA: %w", err)
 	}
 	if err := c.Quit(); err != nil {
 		// The message was accepted at the end of DATA; a failed QUIT
 		// does not unsend it.
 		o.log().Debug("smtp QUIT failed after the message was accepted", "addr", o.opts.Addr, "err", err)
 	}
-	return nil
+	return true, nil
 }
 
 func (o *SMTPOutbox) tlsConfig() *tls.Config {

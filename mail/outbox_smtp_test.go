@@ -32,6 +32,13 @@ type smtpRecorder struct {
 	mu       sync.Mutex
 	mails    []smtpRecorded
 	rejectTo string
+	// tempFail is how many messages the server answers 451 at the end of
+	// DATA before it takes one; permFail answers 550; dropAfterData hangs
+	// up at the end of DATA without an answer.
+	tempFail      int
+	permFail      bool
+	dropAfterData bool
+	attempts      int
 }
 
 type smtpRecorded struct {
@@ -90,6 +97,22 @@ func (s *smtpRecSession) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	s.b.mu.Lock()
+	s.b.attempts++
+	switch {
+	case s.b.tempFail > 0:
+		s.b.tempFail--
+		s.b.mu.Unlock()
+		return &smtp.SMTPError{Code: 451, EnhancedCode: smtp.EnhancedCode{4, 3, 0}, Message: "try again later"}
+	case s.b.permFail:
+		s.b.mu.Unlock()
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 7, 1}, Message: "message refused"}
+	case s.b.dropAfterData:
+		s.b.mu.Unlock()
+		s.conn.Conn().Close()
+		return errors.New("hung up")
+	}
+	s.b.mu.Unlock()
 	s.cur.data = data
 	_, s.cur.tls = s.conn.TLSConnectionState()
 	s.cur.ehlo = s.conn.Hostname()
@@ -437,6 +460,58 @@ func TestSMTPOutboxRefusesPlainTextToRemoteHosts(t *testing.T) {
 			}
 			if n := len(srv.be.got()); n != 0 {
 				t.Errorf("%d mails went out in plain text", n)
+			}
+		})
+	}
+}
+
+// A 451 is a refusal for now: the reply is sent again after the retry
+// delay, and once. A 550 is final: one attempt, ErrRejected. A server
+// that hangs up after the whole message, without an answer, may have
+// taken it: one attempt, ErrMaybeSent, never a second send.
+func TestSMTPOutboxRetries(t *testing.T) {
+	cert, pool := smtpTestCert(t)
+	tests := []struct {
+		name         string
+		be           *smtpRecorder
+		wantErr      error
+		wantAttempts int
+		wantMails    int
+	}{
+		{"451 once, then sent", &smtpRecorder{tempFail: 1}, nil, 2, 1},
+		{"451 more often than the retries", &smtpRecorder{tempFail: 10}, nil, 3, 0},
+		{"550 is final", &smtpRecorder{permFail: true}, ErrRejected, 1, 0},
+		{"hung up after the message", &smtpRecorder{dropAfterData: true}, ErrMaybeSent, 1, 0},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := startSMTP(t, tc.be, &cert, false, false)
+			var logs bytes.Buffer
+			ob, err := NewSMTPOutbox(SMTPOptions{Addr: srv.addr, TLS: SMTPStartTLS, TLSConfig: &tls.Config{RootCAs: pool},
+				Username: "bot", Password: smtpTestPassword, RetryDelays: []time.Duration{10 * time.Millisecond, 20 * time.Millisecond},
+				Log: slog.New(slog.NewTextHandler(&logs, nil))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = ob.Send(context.Background(), smtpTestReply())
+			switch {
+			case tc.wantMails == 1 && err != nil:
+				t.Errorf("Send: %v, want it sent", err)
+			case tc.wantMails == 0 && err == nil:
+				t.Errorf("Send succeeded, want an error")
+			case tc.wantErr != nil && !errors.Is(err, tc.wantErr):
+				t.Errorf("Send: %v, want %v", err, tc.wantErr)
+			case tc.wantErr == nil && (errors.Is(err, ErrRejected) || errors.Is(err, ErrMaybeSent)):
+				t.Errorf("Send: %v, want a transient failure", err)
+			}
+			tc.be.mu.Lock()
+			attempts := tc.be.attempts
+			tc.be.mu.Unlock()
+			if attempts != tc.wantAttempts || len(tc.be.got()) != tc.wantMails {
+				t.Errorf("%d attempts, %d mails taken; want %d, %d", attempts, len(tc.be.got()), tc.wantAttempts, tc.wantMails)
+			}
+			if tc.wantAttempts > 1 && !strings.Contains(logs.String(), "retrying") {
+				t.Errorf("retries not logged:\n%s", logs.String())
 			}
 		})
 	}
