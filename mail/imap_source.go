@@ -24,10 +24,6 @@ type UIDStore interface {
 	SeenMessageID(ctx context.Context, id string) (bool, error)
 }
 
-// imapHealthySession is how long a session must have stayed up, mailbox
-// selected, for the reconnection delay to start again from MinBackoff.
-const imapHealthySession = time.Minute
-
 // WatchIMAP watches one mailbox and hands each new mail to deliver, in UID
 // order, until ctx is done (then it returns nil). Mail is fetched with
 // BODY.PEEK[], so flags never change.
@@ -50,8 +46,8 @@ const imapHealthySession = time.Minute
 // miss a wake-up, by asking the server every cfg.PollInterval; a server
 // that stops answering for cfg.Timeout is given up on. A broken connection
 // is re-established with jittered exponential backoff (cfg.MinBackoff to
-// cfg.MaxBackoff, from the start again after a session that lasted a
-// minute). WatchIMAP returns an error only for what retrying cannot fix:
+// cfg.MaxBackoff, from the start again after each session that reached
+// the mailbox). WatchIMAP returns an error only for what retrying cannot fix:
 // an invalid cfg, a password, mailbox or certificate rejected on the very
 // first connection, or a state store that cannot be read.
 func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Logger,
@@ -97,7 +93,10 @@ func WatchIMAP(ctx context.Context, cfg IMAPConfig, store UIDStore, log *slog.Lo
 			// retrying forever.
 			return err
 		}
-		if !selectedAt.IsZero() && time.Since(selectedAt) >= imapHealthySession {
+		if !selectedAt.IsZero() {
+			// The session reached its mailbox: server, password and
+			// mailbox work, and this is a new outage (a restarted
+			// server, say), to be retried from MinBackoff again.
 			bo.reset()
 		}
 		delay := bo.next()

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -450,5 +451,29 @@ func TestWatchIMAPPollsWithoutIdle(t *testing.T) {
 	w.quiet(700 * time.Millisecond)
 	if !strings.Contains(logged(), "polling only") || strings.Contains(logged(), "IDLE") && strings.Contains(logged(), "stop IDLE") {
 		t.Errorf("the watcher did not switch to polling:\n%s", logged())
+	}
+}
+
+// Each outage after a session that reached the mailbox (a server killed
+// again and again) is retried from MinBackoff: the delay does not grow
+// from one outage to the next.
+func TestWatchIMAPReconnectsQuicklyAfterEachOutage(t *testing.T) {
+	f := newWatchFixture(t)
+	w := startWatch(t, f.cfg, f.store, f.log, false)
+	waitState(t, f.store, f.key)
+	for i := 1; i <= 5; i++ {
+		time.Sleep(100 * time.Millisecond) // back in IDLE
+		f.b.outage(inbox, testMail("kill", i))
+		w.expect(1, 10*time.Second)
+	}
+	re := regexp.MustCompile(`msg="imap session ended; reconnecting".* retry_in=(\S+)`)
+	ms := re.FindAllStringSubmatch(f.logged(), -1)
+	if len(ms) < 5 {
+		t.Fatalf("%d reconnections logged, want 5", len(ms))
+	}
+	for _, m := range ms {
+		if d, err := time.ParseDuration(m[1]); err != nil || d > f.cfg.MinBackoff {
+			t.Errorf("reconnection after %s (%v), want at most MinBackoff %s", m[1], err, f.cfg.MinBackoff)
+		}
 	}
 }

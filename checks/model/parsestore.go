@@ -47,7 +47,7 @@ func OpenParseStore(dir string, log *slog.Logger) (*ParseStore, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse store: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("parse store: %w", err)
 	}
 	path := filepath.Join(dir, "parses-"+build[:16]+".db")

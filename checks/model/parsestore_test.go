@@ -117,3 +117,17 @@ func TestParseStoreKeepsTheBuildsUsedLast(t *testing.T) {
 		t.Errorf("kept %v, want %v", got, want)
 	}
 }
+
+func TestParseStoreDirectoriesArePrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "patchbot", "parses")
+	s, err := OpenParseStore(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for _, d := range []string{dir, filepath.Dir(dir)} {
+		if st, err := os.Stat(d); err != nil || st.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v (%v), want 0700", d, st.Mode().Perm(), err)
+		}
+	}
+}

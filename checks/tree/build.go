@@ -169,7 +169,7 @@ func (b *builder) build(ctx context.Context, path string) (*store, error) {
 			os.RemoveAll(tmp)
 		}
 	}()
-	_ = os.MkdirAll(filepath.Dir(path), 0o755)
+	_ = os.MkdirAll(filepath.Dir(path), 0o700)
 	runs, err := newRunFile(filepath.Dir(path))
 	if err != nil {
 		if err := uncached(err); err != nil {

@@ -278,7 +278,7 @@ func deleteEntries(tx *bolt.Tx, files *bolt.Bucket, rel string) error {
 // path, so readers never see a half-written store.
 func replaceStore(path string, from *store, fill func(*bolt.DB) error) error {
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("create tree index directory: %w", err)
 	}
 	tmp, err := os.CreateTemp(dir, ".tree-*.tmp")

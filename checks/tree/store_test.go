@@ -327,3 +327,19 @@ func TestColdBuildInBatches(t *testing.T) {
 		}
 	}
 }
+
+// The index's cache directories are the user's alone, as its files are:
+// the tree's contents are readable through them.
+func TestStoreDirectoriesArePrivate(t *testing.T) {
+	root := t.TempDir()
+	writeTree(t, root, map[string]string{"net/a.c": "int a;\n"})
+	cache := filepath.Join(t.TempDir(), "patchbot", "tree")
+	if _, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: cache, Log: quietLog()}); err != nil {
+		t.Fatal(err)
+	}
+	for _, dir := range []string{cache, filepath.Dir(cache)} {
+		if st, err := os.Stat(dir); err != nil || st.Mode().Perm() != 0o700 {
+			t.Errorf("%s: mode %v (%v), want 0700", dir, st.Mode().Perm(), err)
+		}
+	}
+}
