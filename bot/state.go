@@ -191,7 +191,7 @@ func (s *Store) LoadUIDState(ctx context.Context, key string) (st mail.IMAPState
 	if err != nil {
 		return st, false, fmt.Errorf("load IMAP state %q: %w", key, err)
 	}
-	return mail.IMAPState{UIDValidity: rec.UIDValidity, LastUID: rec.LastUID}, ok, nil
+	return mail.IMAPState{UIDValidity: rec.UIDValidity, LastUID: rec.LastUID, Saved: rec.Updated}, ok, nil
 }
 
 // SaveUIDState records the position in the mailbox key.

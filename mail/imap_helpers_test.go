@@ -55,6 +55,7 @@ func (s *memUIDStore) SaveUIDState(ctx context.Context, key string, st IMAPState
 		s.failSaves--
 		return errors.New("write state: no space left on device")
 	}
+	st.Saved = time.Now()
 	s.states[key] = st
 	s.saves++
 	return nil

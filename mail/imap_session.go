@@ -103,7 +103,23 @@ func (w *imapWatcher) start(ctx context.Context, c *imapConn, sel *imap.SelectDa
 			cur.st.LastUID = last
 			return cur, w.saveState(ctx, cur.st)
 		}
-		// Nothing we know is left: treat it as a first run.
+		if !saved.Saved.IsZero() {
+			// Nothing we know is left (a mailbox deleted and created
+			// again): the mail in it that arrived since the mailbox was
+			// last read is new to us. SINCE is a date, in the server's
+			// zone: a day earlier is safe, as mail already seen is
+			// skipped by its Message-ID.
+			since := saved.Saved.AddDate(0, 0, -1)
+			w.log.Warn("imap UIDVALIDITY changed and no mail in the mailbox was seen before (recreated?); delivering the mail since it was last read",
+				"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity, "last_read", saved.Saved.Format(time.RFC3339),
+				"since", since.Format(time.DateOnly))
+			if err := w.deliverSearch(ctx, c, cur, sel, &imap.SearchCriteria{Since: since}); err != nil {
+				return nil, err
+			}
+			return cur, nil
+		}
+		// Nothing we know is left, and no time to resume from: treat it
+		// as a first run.
 		w.log.Warn("imap UIDVALIDITY changed and no mail in the mailbox was seen before; starting afresh (set since to deliver older mail)",
 			"old_uidvalidity", saved.UIDValidity, "new_uidvalidity", sel.UIDValidity)
 		return w.firstRun(ctx, c, sel, cur)

@@ -12,6 +12,10 @@ import (
 type IMAPState struct {
 	UIDValidity uint32
 	LastUID     uint32
+	// Saved is when the state was last saved, as the store loads it (it
+	// is not saved itself): how far the watcher had read the mailbox in
+	// time, for a mailbox recreated since. Zero when the store cannot say.
+	Saved time.Time
 }
 
 // UIDStore persists IMAPState per mailbox and answers whether the pipeline
@@ -36,7 +40,9 @@ type UIDStore interface {
 // body. When UIDVALIDITY changes (the server renumbered the mailbox), the
 // watcher resumes after the newest mail whose Message-ID the store has
 // seen, so nothing is processed twice and older mail the bot never saw is
-// not dug up; if none was seen, it starts afresh as on a first run. A
+// not dug up; if none was seen (a mailbox deleted and created again), it
+// delivers the mail since the day before the state was last saved (see
+// IMAPState.Saved), skipping what was seen, else starts as on a first run. A
 // mail deliver fails on (or a position the store cannot save) is retried
 // with backoff, logged with its UID and Message-ID each time, and the
 // position never passes it before it was taken: a full disk delays mail,
