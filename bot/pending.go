@@ -362,10 +362,16 @@ func (p *Pipeline) restore(ctx context.Context, window time.Duration) (int, erro
 	}
 	if len(done) > 0 {
 		for _, s := range series.Assemble(done).Series {
-			if _, ok, err := p.tx.Series(ctx, SeriesKey(s.ID, s.Version)); err != nil {
+			if rec, ok, err := p.tx.Series(ctx, SeriesKey(s.ID, s.Version)); err != nil {
 				return 0, err
 			} else if ok {
-				p.history.add(s, now)
+				// When it was handled, not now: a late patch that arrived
+				// between its review and the restart is late all the same.
+				at := rec.Updated
+				if at.IsZero() || at.After(now) {
+					at = now
+				}
+				p.history.add(s, at)
 			}
 		}
 	}

@@ -515,3 +515,30 @@ func TestPipelineSendFailures(t *testing.T) {
 		})
 	}
 }
+
+// An incomplete series reviewed when its grace window ended, its missing
+// patch arriving later, then a restart (a clean one) before that patch's
+// own grace window ends: the late patch is known late after the restart
+// too, and the series gets no second reply.
+func TestPipelineLatePatchAcrossARestartGetsNoSecondReply(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	mails := demoMails(t, "6-incomplete")
+	f.deliver(t, mails...)
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Fatalf("%d replies to the incomplete series, want 1", n)
+	}
+	// Patch 2/3, late.
+	late := bytes.Replace(mails[1], []byte("[PATCH 1/3]"), []byte("[PATCH 2/3]"), 1)
+	late = bytes.Replace(late, []byte("Message-Id: <"), []byte("Message-Id: <late."), 1)
+	f.clock.Advance(time.Minute)
+	f.deliver(t, late)
+	f.clock.Advance(time.Minute)
+	f.restart(t)
+	f.clock.Advance(20 * time.Minute)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies after the late patch and a restart, want still 1", n)
+	}
+}
