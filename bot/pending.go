@@ -375,6 +375,14 @@ func (p *Pipeline) restore(ctx context.Context, window time.Duration) (int, erro
 			}
 		}
 	}
-	p.log.Info("pipeline restored", "pending_mails", p.pool.len(), "remembered_series", len(p.history.added))
+	recent, err := p.tx.RecentReplies(ctx, now.Add(-p.limiter.Window()))
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range recent {
+		p.limiter.Record(r.RateKeys, r.Began)
+	}
+	p.log.Info("pipeline restored", "pending_mails", p.pool.len(), "remembered_series", len(p.history.added),
+		"recent_replies", len(recent))
 	return p.pool.len(), nil
 }

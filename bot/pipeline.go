@@ -509,7 +509,11 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 			"max_recipients", cmp.Or(p.opts.MaxRecipients, mail.DefaultMaxRecipients))
 	}
 	now := p.opts.Now()
-	if ok, at := p.limiter.Take(target.From.Email, now); !ok {
+	rateKeys := make([]string, 0, len(r.To))
+	for _, a := range r.To {
+		rateKeys = append(rateKeys, a.Email)
+	}
+	if ok, at := p.limiter.Take(rateKeys, now); !ok {
 		p.stats.Held++
 		p.held[key] = at
 		log.Info("reply held back by the rate limit; will retry", "retry_at", at.Format(time.RFC3339), "author", target.From.Email)
@@ -522,7 +526,7 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	if err := p.tx.SaveSeries(ctx, save); err != nil {
 		return time.Time{}, err
 	}
-	already, err := p.tx.BeginReply(ctx, key, replyID)
+	already, err := p.tx.BeginReplyTo(ctx, key, replyID, rateKeys)
 	if err != nil {
 		return time.Time{}, err
 	}

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/mail"
 )
 
@@ -540,5 +541,32 @@ func TestPipelineLatePatchAcrossARestartGetsNoSecondReply(t *testing.T) {
 	f.process(t)
 	if n := len(f.out.replies()); n != 1 {
 		t.Errorf("%d replies after the late patch and a restart, want still 1", n)
+	}
+}
+
+// The rate limits count the replies of before a restart: an author who
+// had their one reply of the hour gets the next one held back after a
+// restart too, until the hour is over.
+func TestPipelineRateLimitsSurviveARestart(t *testing.T) {
+	opts := PipelineOptions{RatePerAuthor: config.Rate{N: 1, Per: time.Hour}}
+	f := newPipeFixture(t, opts)
+	patch := demoMails(t, "2-dropped-user")[0]
+	f.deliver(t, patch)
+	if n := len(f.out.replies()); n != 1 {
+		t.Fatalf("%d replies, want 1", n)
+	}
+	f.restart(t)
+	next := bytes.Replace(patch, []byte("Message-Id: <"), []byte("Message-Id: <next."), 1)
+	next = bytes.Replace(next, []byte("\nSubject: [PATCH"), []byte("\nSubject: [PATCH v2"), 1)
+	f.clock.Advance(10 * time.Minute)
+	f.deliver(t, next)
+	// The outbox has seen both lives of the bot.
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies to the author within the hour, across a restart, want 1: the second held", n)
+	}
+	f.clock.Advance(time.Hour)
+	f.process(t)
+	if n := len(f.out.replies()); n != 2 {
+		t.Errorf("%d replies once the hour was over, want the held one too", n)
 	}
 }

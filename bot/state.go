@@ -112,6 +112,9 @@ type ReplyRecord struct {
 	State     string    `json:"state"`
 	Began     time.Time `json:"began"`
 	Sent      time.Time `json:"sent,omitzero"`
+	// RateKeys are the addresses the reply counts against in the rate
+	// limits (its To), so that a restart keeps the limits.
+	RateKeys []string `json:"rate_keys,omitempty"`
 }
 
 type imapRecord struct {

@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
+	"time"
 
 	"github.com/patchbot/patchbot/mail"
 	bolt "go.etcd.io/bbolt"
@@ -179,6 +181,12 @@ func (t *Tx) SaveSeries(ctx context.Context, rec SeriesRecord) error {
 // durable only after Checkpoint or Commit, which must come before the
 // outbox is handed the reply.
 func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (already bool, err error) {
+	return t.BeginReplyTo(ctx, seriesKey, replyMsgID, nil)
+}
+
+// BeginReplyTo is BeginReply for a reply that counts against rateKeys in
+// the rate limits (ReplyRecord.RateKeys).
+func (t *Tx) BeginReplyTo(ctx context.Context, seriesKey, replyMsgID string, rateKeys []string) (already bool, err error) {
 	if replyMsgID == "" {
 		return false, errors.New("begin reply: no Message-ID")
 	}
@@ -188,7 +196,7 @@ func (t *Tx) BeginReply(ctx context.Context, seriesKey, replyMsgID string) (alre
 			already = true
 			return nil
 		}
-		rec := ReplyRecord{MessageID: replyMsgID, SeriesKey: seriesKey, State: ReplyPending, Began: t.s.now().UTC()}
+		rec := ReplyRecord{MessageID: replyMsgID, SeriesKey: seriesKey, State: ReplyPending, Began: t.s.now().UTC(), RateKeys: rateKeys}
 		series := tx.Bucket([]byte(bucketSeries))
 		var sr SeriesRecord
 		v := series.Get(storeKey(seriesKey))
@@ -307,4 +315,33 @@ func (t *Tx) get(ctx context.Context, bucket string, key string, v any) (bool, e
 		return false, nil
 	}
 	return true, json.Unmarshal(b, v)
+}
+
+// RecentReplies returns the replies begun at since or later that were
+// sent or may have been (pending), oldest first: what the rate limits
+// count when the bot starts again.
+func (t *Tx) RecentReplies(ctx context.Context, since time.Time) ([]ReplyRecord, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	btx, err := t.bolt()
+	if err != nil {
+		return nil, err
+	}
+	var out []ReplyRecord
+	err = btx.Bucket([]byte(bucketReplies)).ForEach(func(k, v []byte) error {
+		var rec ReplyRecord
+		if err := json.Unmarshal(v, &rec); err != nil {
+			return fmt.Errorf("reply <%s>: %w", mail.LogID(string(k)), err)
+		}
+		if !rec.Began.Before(since) && (rec.State == ReplySent || rec.State == ReplyPending) {
+			out = append(out, rec)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recent replies: %w", err)
+	}
+	slices.SortFunc(out, func(a, b ReplyRecord) int { return a.Began.Compare(b.Began) })
+	return out, nil
 }
