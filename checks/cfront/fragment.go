@@ -29,7 +29,7 @@ var funcHeader = regexp.MustCompile(`^[A-Za-z_][\w \t*]*?\b[A-Za-z_]\w*\s*\(`)
 // argument tail blanked; what the body holds has InFunc "" (the function
 // is the one header names). Otherwise it is Parse.
 func (p *Parser) ParseFragment(ctx context.Context, src []byte, header string) (*Unit, error) {
-	pre, err := prepareChecked(ctx, src)
+	pre, err := p.prepareChecked(ctx, src)
 	if err != nil {
 		return nil, err
 	}

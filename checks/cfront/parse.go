@@ -24,6 +24,20 @@ const (
 // ErrTooLarge is returned for sources over MaxSource bytes.
 var ErrTooLarge = errors.New("C source too large")
 
+// MaxTokens is the most tokens (identifiers, numbers, literals and
+// punctuation, outside comments and preprocessor lines) a source may hold
+// to be parsed. What a parse costs grows with its tokens, about 1 KB each
+// in tree-sitter's tree and ours: a hostile 1 MB expression would cost
+// 500 MB. 100,000 tokens is 100 MB at the most. Of the 1,078,379
+// chunks of linux 6.1 (see Chunks) six hold more, all of them data tables
+// no check reads (rtw89's register tables, ipu3's, nm256's coefficients,
+// two of tools/'s test data); a chunk of 100 KB of code holds about
+// 25,000.
+const MaxTokens = 100_000
+
+// ErrTooComplex is returned for sources over MaxTokens tokens.
+var ErrTooComplex = errors.New("C source too complex")
+
 // errInternal marks a bug of the extractor caught by Parse.
 var errInternal = errors.New("internal error")
 
@@ -37,6 +51,17 @@ type Parser struct {
 	// locals. The tree index needs only signatures, structs and
 	// initializers, and walking bodies is most of the extraction time.
 	DeclarationsOnly bool
+	// MaxTokens bounds the tokens of a source (see Tokens): MaxTokens
+	// when zero, none when negative. The tree index, which parses whole
+	// files of the user's own tree, lifts it; mail does not get to.
+	MaxTokens int
+}
+
+func (p *Parser) tokenLimit() int {
+	if p.MaxTokens == 0 {
+		return MaxTokens
+	}
+	return p.MaxTokens
 }
 
 // NewParser returns a Parser for C. Close it when done.
@@ -50,7 +75,7 @@ func (p *Parser) Close() { p.ts.close() }
 // ParseTimeout or when ctx is done. Lines in the Unit are 1-based lines of
 // src.
 func (p *Parser) Parse(ctx context.Context, src []byte) (*Unit, error) {
-	pre, err := prepareChecked(ctx, src)
+	pre, err := p.prepareChecked(ctx, src)
 	if err != nil {
 		return nil, err
 	}
@@ -122,7 +147,7 @@ func (p *Parser) parseInside(ctx context.Context, head string, src []byte, tail,
 // parsePlain parses src as it is and returns the Unit and the prepared
 // views it was read from.
 func (p *Parser) parsePlain(ctx context.Context, src []byte) (*Unit, *prepared, error) {
-	pre, err := prepareChecked(ctx, src)
+	pre, err := p.prepareChecked(ctx, src)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -131,8 +156,9 @@ func (p *Parser) parsePlain(ctx context.Context, src []byte) (*Unit, *prepared, 
 }
 
 // prepareChecked blanks src for parsing (see prepare), refusing what Parse
-// refuses: a source over MaxSource, a context that is done.
-func prepareChecked(ctx context.Context, src []byte) (pre *prepared, err error) {
+// refuses: a source over MaxSource bytes or over the Parser's token bound,
+// a context that is done.
+func (p *Parser) prepareChecked(ctx context.Context, src []byte) (pre *prepared, err error) {
 	if len(src) > MaxSource {
 		return nil, fmt.Errorf("parse C: %d bytes: %w (limit %d)", len(src), ErrTooLarge, MaxSource)
 	}
@@ -144,7 +170,37 @@ func prepareChecked(ctx context.Context, src []byte) (pre *prepared, err error) 
 			pre, err = nil, fmt.Errorf("parse C: %w: %v", errInternal, r)
 		}
 	}()
-	return prepare(src), nil
+	pre = prepare(src)
+	if limit := p.tokenLimit(); limit > 0 {
+		if n := Tokens(pre.parse); n > limit {
+			return nil, fmt.Errorf("parse C: %d tokens: %w (limit %d)", n, ErrTooComplex, limit)
+		}
+	}
+	return pre, nil
+}
+
+// Tokens counts the tokens of src roughly, as a measure of what parsing it
+// costs: every run of identifier or number characters, every literal and
+// every other byte that is not white space. Comments count as their words:
+// src is best blanked first.
+func Tokens(src []byte) int {
+	n := 0
+	word := false
+	for _, b := range src {
+		switch {
+		case b == '_' || b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9':
+			if !word {
+				n++
+				word = true
+			}
+			continue
+		case b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' || b == '\v':
+		default:
+			n++
+		}
+		word = false
+	}
+	return n
 }
 
 // parsePrepared runs tree-sitter on the prepared views of src and

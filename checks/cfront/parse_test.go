@@ -1,7 +1,9 @@
 package cfront
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -308,5 +310,52 @@ func TestParseRejectsHugeInput(t *testing.T) {
 	_, err := Parse(make([]byte, MaxSource+1))
 	if !errors.Is(err, ErrTooLarge) {
 		t.Errorf("Parse(%d bytes) error = %v, want ErrTooLarge", MaxSource+1, err)
+	}
+}
+
+func TestTokens(t *testing.T) {
+	tests := []struct {
+		src  string
+		want int
+	}{
+		{"", 0},
+		{"int x;", 3},
+		{"a1+b_2 ->c", 6},
+		{"  \t\n", 0},
+		{"f(0x1f, \"s t\")", 9},
+	}
+	for _, tt := range tests {
+		if got := Tokens([]byte(tt.src)); got != tt.want {
+			t.Errorf("Tokens(%q) = %d, want %d", tt.src, got, tt.want)
+		}
+	}
+}
+
+// A source of more tokens than MaxTokens (a hostile expression of 120,000
+// operands) is refused before tree-sitter sees it, with ErrTooComplex;
+// a Parser that lifts the bound (the tree index's) parses it.
+func TestParseBoundsTokens(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("int f(void)\n{\n\treturn a0")
+	for i := 1; i < 60_001; i++ {
+		fmt.Fprintf(&b, "+a%d", i%97)
+	}
+	b.WriteString(";\n}\n")
+	src := []byte(b.String())
+	p := NewParser()
+	defer p.Close()
+	ctx := context.Background()
+	for _, parse := range []func() (*Unit, error){
+		func() (*Unit, error) { return p.Parse(ctx, src) },
+		func() (*Unit, error) { return p.ParseFragment(ctx, src, "") },
+	} {
+		if _, err := parse(); !errors.Is(err, ErrTooComplex) {
+			t.Errorf("parse of %d tokens: %v, want ErrTooComplex", Tokens(src), err)
+		}
+	}
+	p.MaxTokens = -1
+	u, err := p.Parse(ctx, src)
+	if err != nil || len(u.Funcs) != 1 {
+		t.Errorf("parse without a bound: %v, %d functions", err, len(u.Funcs))
 	}
 }

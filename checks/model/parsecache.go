@@ -4,6 +4,8 @@ import (
 	"container/list"
 	"context"
 	"crypto/sha256"
+	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 
@@ -35,6 +37,49 @@ type ParseCache struct {
 	busy   map[parseKey]chan struct{}
 	store  *ParseStore
 	counts ParseCounts
+	// parsing bounds the tokens being parsed at once, by all the
+	// goroutines of the run: what a parse costs grows with its tokens,
+	// whatever the number of workers.
+	parsing *tokenBudget
+}
+
+// ParseTokensInFlight is how many tokens (cfront.Tokens) a run parses at
+// once at the most: two parses of cfront.MaxTokens, about 200 MB, however
+// many series are reviewed in parallel and however hostile their hunks.
+const ParseTokensInFlight = 2 * cfront.MaxTokens
+
+// tokenBudget is a counting semaphore of tokens.
+type tokenBudget struct {
+	mu   sync.Mutex
+	cond *sync.Cond
+	size int
+	used int
+}
+
+func newTokenBudget(size int) *tokenBudget {
+	b := &tokenBudget{size: size}
+	b.cond = sync.NewCond(&b.mu)
+	return b
+}
+
+// acquire waits until n tokens (at most the whole budget) are free and
+// takes them; it returns what it took, for release.
+func (b *tokenBudget) acquire(n int) int {
+	n = min(max(n, 1), b.size)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for b.used+n > b.size {
+		b.cond.Wait()
+	}
+	b.used += n
+	return n
+}
+
+func (b *tokenBudget) release(n int) {
+	b.mu.Lock()
+	b.used -= n
+	b.mu.Unlock()
+	b.cond.Broadcast()
 }
 
 // ParseCounts say how a ParseCache answered: from memory, from its store,
@@ -61,7 +106,7 @@ func NewParseCache() *ParseCache {
 // parses in memory, backed by store when it is not nil.
 func NewParseCacheOn(store *ParseStore, budget int) *ParseCache {
 	return &ParseCache{budget: budget, order: list.New(), byKey: map[parseKey]*list.Element{},
-		busy: map[parseKey]chan struct{}{}, store: store}
+		busy: map[parseKey]chan struct{}{}, store: store, parsing: newTokenBudget(ParseTokensInFlight)}
 }
 
 // claim returns the cached parse of key, or, when there is none, claims
@@ -136,7 +181,9 @@ func (c *ParseCache) parse(ctx context.Context, header string, src []byte, persi
 		}
 	}
 	c.count(func(n *ParseCounts) { n.Parsed++; n.ParsedBytes += int64(len(src)) })
+	took := c.parsing.acquire(cfront.Tokens(src))
 	u, err := parse()
+	c.parsing.release(took)
 	if err == nil && u != nil {
 		c.put(key, len(src), u)
 		if persist && c.store != nil {
@@ -186,6 +233,11 @@ func (m *Model) parseWith(ctx context.Context, p *cfront.Parser, im *Image) {
 		u, err = m.parses.parse(ctx, im.header, im.src, false, func() (*cfront.Unit, error) {
 			return p.ParseFragment(ctx, im.src, im.header)
 		})
+	}
+	if errors.Is(err, cfront.ErrTooComplex) || errors.Is(err, cfront.ErrTooLarge) {
+		// Bounded work per hunk and file: silence on what could not be
+		// read, said once.
+		m.Note(fmt.Sprintf("%s: part of it was not reviewed: %v", im.File, err))
 	}
 	if err != nil || u == nil {
 		slog.DebugContext(ctx, "C front end could not parse image", "file", im.File, "err", err)

@@ -52,6 +52,9 @@ func parseFiles(ctx context.Context, root string, files []treeFile, oldHash map[
 		default:
 			p = cfront.NewParser()
 			p.DeclarationsOnly = true
+			// Whole files of the user's tree, up to cfront.MaxSource:
+			// a large driver holds more tokens than any hunk may.
+			p.MaxTokens = -1
 		}
 		defer func() { parsers <- p }()
 		fe, kind, err := parseFile(ctx, root, files[i], oldHash[files[i].rel], p)

@@ -127,3 +127,45 @@ func writeRepeated(src, dst string, n int) error {
 	}
 	return f.Close()
 }
+
+// BenchmarkCheckHostileMemory is `patchbot check` of four mails that each
+// add a 1 MB C expression (300,000 tokens: refused, with a note) and four
+// whose expressions are just within cfront.MaxTokens (parsed, two at a
+// time within the run's token budget), at once. It reports the peak RSS
+// and fails above the README's budget: before the bounds, the four 1 MB
+// expressions alone took 1.15 GB on this machine's two cores.
+func BenchmarkCheckHostileMemory(b *testing.B) {
+	dir := b.TempDir()
+	for i := range 8 {
+		operands := 150_000
+		if i >= 4 {
+			operands = 49_000
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%d.eml", i)), hostileMail(i, operands), 0o644); err != nil {
+			b.Fatal(err)
+		}
+	}
+	bin := filepath.Join(patchbotBinary(b), "patchbot")
+	var peak int64
+	for b.Loop() {
+		peak = max(peak, peakRSS(b, bin, dir))
+	}
+	b.ReportMetric(float64(peak)/(1<<20), "peak-RSS-MB")
+	if peak > budgetRSS {
+		b.Errorf("eight hostile mails need %d MB, more than the budget of %d MB", peak>>20, budgetRSS>>20)
+	}
+}
+
+// hostileMail is a patch adding a function that returns a sum of
+// operands terms.
+func hostileMail(n, operands int) []byte {
+	var expr bytes.Buffer
+	expr.WriteString("a0")
+	for i := 1; i < operands; i++ {
+		fmt.Fprintf(&expr, "+a%d", i%97)
+	}
+	return fmt.Appendf(nil, "From: Eve <eve@example.org>\nSubject: [PATCH] net: hostile %d\nMessage-Id: <hostile.%d@example.org>\n"+
+		"Date: Tue, 1 Dec 2026 10:00:00 +0000\n\n---\ndiff --git a/net/core/x%d.c b/net/core/x%d.c\nnew file mode 100644\n"+
+		"index 0000000..1111111\n--- /dev/null\n+++ b/net/core/x%d.c\n@@ -0,0 +1,4 @@\n+int f%d(void)\n+{\n+\treturn %s;\n+}\n",
+		n, n, n, n, n, n, expr.String())
+}
