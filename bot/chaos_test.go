@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/patchbot/patchbot/mail"
 )
 
 // chaosMails are 50 series (20 of one patch, 30 of a cover and two
@@ -51,22 +48,7 @@ func TestPipelineChaos(t *testing.T) {
 	opts := PipelineOptions{Grace: time.Hour}
 	if dir := os.Getenv("PATCHBOT_CHAOS_DIR"); dir != "" {
 		at, _ := strconv.Atoi(os.Getenv("PATCHBOT_CHAOS_AT"))
-		f := newPipeFixtureIn(t, dir, opts)
-		n := 0
-		crash := func() {
-			if n++; n == at {
-				os.Exit(42)
-			}
-		}
-		f.store.afterCommit = crash
-		f.p.spool.Sync = true
-		f.p.spool.afterSync = crash
-		outbox := filepath.Join(dir, "outbox-"+os.Getenv("PATCHBOT_CHAOS_RUN"))
-		out := &crashingOutbox{Outbox: &mail.DirOutbox{Dir: outbox, Log: slog.New(slog.DiscardHandler)}, crash: crash}
-		p, err := NewPipeline(f.store, f.p.spool, out, f.opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := crashChild(t, dir, filepath.Join(dir, "outbox-"+os.Getenv("PATCHBOT_CHAOS_RUN")), at, opts)
 		if _, err := p.Restore(t.Context(), 0); err != nil {
 			t.Fatal(err)
 		}
@@ -76,9 +58,9 @@ func TestPipelineChaos(t *testing.T) {
 
 	clean := newPipeFixture(t, opts)
 	deliverAll(t, clean.p, mails)
-	want := map[string]bool{}
+	var want []string
 	for _, r := range clean.out.replies() {
-		want[strings.Trim(r.MessageID, "<>")] = true
+		want = append(want, strings.Trim(r.MessageID, "<>"))
 	}
 	if len(want) != 50 {
 		t.Fatalf("a run without a kill sent %d replies, want one per series", len(want))
@@ -115,18 +97,8 @@ func TestPipelineChaos(t *testing.T) {
 		}
 		kills++
 	}
-	sent := map[string]int{}
 	outboxes, _ := filepath.Glob(filepath.Join(dir, "outbox-*"))
-	for _, ob := range outboxes {
-		ents, _ := os.ReadDir(ob)
-		for _, e := range ents {
-			for id := range want {
-				if e.Name() == mail.DirOutboxFileName(id) {
-					sent[id]++
-				}
-			}
-		}
-	}
+	sent := countSent(want, outboxes...)
 	f := newPipeFixtureIn(t, dir, opts)
 	pending, err := f.store.PendingReplies(t.Context())
 	if err != nil {
@@ -137,7 +109,7 @@ func TestPipelineChaos(t *testing.T) {
 		isPending[r.MessageID] = true
 	}
 	lost, twice := 0, 0
-	for id := range want {
+	for _, id := range want {
 		switch {
 		case sent[id] > 1:
 			twice++

@@ -52,21 +52,7 @@ func TestPipelineCrashAtEveryCommitPoint(t *testing.T) {
 	mails := crashPointMails(t)
 	if dir := os.Getenv("PATCHBOT_CRASH_POINT_DIR"); dir != "" {
 		at, _ := strconv.Atoi(os.Getenv("PATCHBOT_CRASH_POINT"))
-		f := newPipeFixtureIn(t, dir, PipelineOptions{Grace: time.Hour})
-		n := 0
-		crash := func() {
-			if n++; n == at {
-				os.Exit(42)
-			}
-		}
-		f.store.afterCommit = crash
-		f.p.spool.Sync = true
-		f.p.spool.afterSync = crash
-		out := &crashingOutbox{Outbox: &mail.DirOutbox{Dir: filepath.Join(dir, "outbox"), Log: slog.New(slog.DiscardHandler)}, crash: crash}
-		p, err := NewPipeline(f.store, f.p.spool, out, f.opts)
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := crashChild(t, dir, filepath.Join(dir, "outbox"), at, PipelineOptions{Grace: time.Hour})
 		deliverAll(t, p, mails)
 		os.Exit(0) // past the last commit point
 	}
@@ -97,15 +83,7 @@ func TestPipelineCrashAtEveryCommitPoint(t *testing.T) {
 			t.Fatalf("crash point %d: child: %v\n%s", at, err, out)
 		}
 		points++
-		sent := map[string]int{}
-		ents, _ := os.ReadDir(filepath.Join(dir, "outbox"))
-		for _, e := range ents {
-			for _, id := range want {
-				if e.Name() == mail.DirOutboxFileName("<"+id+">") {
-					sent[id]++
-				}
-			}
-		}
+		sent := countSent(want, filepath.Join(dir, "outbox"))
 		var pending []ReplyRecord
 		for restart := 1; restart <= 2; restart++ {
 			f := newPipeFixtureIn(t, dir, PipelineOptions{Grace: time.Hour})
@@ -165,4 +143,44 @@ func (o *crashingOutbox) Send(ctx context.Context, r *mail.Reply) error {
 	}
 	o.crash()
 	return nil
+}
+
+// crashChild is the crashing side of the crash tests: the pipeline on the
+// state in dir, replying into the directory outbox, that ends the process
+// (status 42) at the at-th of its fsyncs of the spool and the store and of
+// the replies its outbox took.
+func crashChild(t *testing.T, dir, outbox string, at int, opts PipelineOptions) *Pipeline {
+	f := newPipeFixtureIn(t, dir, opts)
+	n := 0
+	crash := func() {
+		if n++; n == at {
+			os.Exit(42)
+		}
+	}
+	f.store.afterCommit = crash
+	f.p.spool.Sync = true
+	f.p.spool.afterSync = crash
+	out := &crashingOutbox{Outbox: &mail.DirOutbox{Dir: outbox, Log: slog.New(slog.DiscardHandler)}, crash: crash}
+	p, err := NewPipeline(f.store, f.p.spool, out, f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// countSent counts the replies of want (Message-IDs) in the outbox
+// directories dirs.
+func countSent(want []string, dirs ...string) map[string]int {
+	sent := map[string]int{}
+	for _, dir := range dirs {
+		ents, _ := os.ReadDir(dir)
+		for _, e := range ents {
+			for _, id := range want {
+				if e.Name() == mail.DirOutboxFileName(id) {
+					sent[id]++
+				}
+			}
+		}
+	}
+	return sent
 }
