@@ -42,7 +42,8 @@ func chaosMails(t *testing.T) [][]byte {
 // starts it again on its state each time, receiving all the mail again,
 // until a run ends without a kill. Then every series that deserves a reply
 // has exactly one (sent once, or pending and reported), none has two, and
-// every mail is done. PATCHBOT_CHAOS_SEED replays a run.
+// every mail is done. PATCHBOT_CHAOS_SEED replays a run, and
+// PATCHBOT_CHAOS_RUNS=N kills N runs instead of ten.
 func TestPipelineChaos(t *testing.T) {
 	mails := chaosMails(t)
 	opts := PipelineOptions{Grace: time.Hour}
@@ -72,17 +73,22 @@ func TestPipelineChaos(t *testing.T) {
 	}
 	t.Logf("seed %d (PATCHBOT_CHAOS_SEED replays it)", seed)
 	rng := rand.New(rand.NewPCG(seed, seed))
+	// make test runs ten killed runs; PATCHBOT_CHAOS_RUNS more.
+	killed := 10
+	if n, err := strconv.Atoi(os.Getenv("PATCHBOT_CHAOS_RUNS")); err == nil && n > 0 {
+		killed = n
+	}
 	dir := t.TempDir()
 	kills := 0
 	for run := 0; ; run++ {
-		if run > 40 {
+		if run > killed+1 {
 			t.Fatalf("still killed after %d runs", run)
 		}
-		// Ten runs killed at a random point of their first 200 (a run
-		// has about 250: each mail is spooled and recorded), then one
-		// left to finish.
-		at := 1 + rng.IntN(200)
-		if run >= 10 {
+		// Runs killed at a random point of their first 100 (a run has
+		// 110 at the least: each mail is spooled, and recorded the first
+		// time), then one left to finish.
+		at := 1 + rng.IntN(100)
+		if run >= killed {
 			at = 1 << 30
 		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestPipelineChaos$")

@@ -153,3 +153,27 @@ func (s *Spool) walkSegment(ctx context.Context, path string, fn func(ref string
 		off += n
 	}
 }
+
+// RemoveLeftovers deletes what an earlier patchbot left half written in
+// the spool when it crashed: the .tmp-* files it wrote a mail to before
+// renaming it into place (the spool appends to segments now and leaves
+// none). It returns how many it removed. Call it before the first Write.
+func (s *Spool) RemoveLeftovers() (int, error) {
+	tmps, err := filepath.Glob(filepath.Join(s.Dir, "*", ".tmp-*"))
+	if err != nil {
+		return 0, fmt.Errorf("spool: %w", err)
+	}
+	n := 0
+	var problems []error
+	for _, p := range tmps {
+		if err := os.Remove(p); err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		n++
+	}
+	if len(problems) > 0 {
+		return n, fmt.Errorf("spool: %w", errors.Join(problems...))
+	}
+	return n, nil
+}

@@ -206,3 +206,26 @@ func TestSpoolWalkMissingDirectory(t *testing.T) {
 		t.Errorf("walking a spool never written: %v", err)
 	}
 }
+
+// The half-written files an earlier patchbot left after a crash are
+// removed; the mails beside them stay.
+func TestSpoolRemoveLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	day := filepath.Join(dir, "2026-11-20")
+	if err := os.MkdirAll(day, 0o750); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{".tmp-123", ".tmp-456", "0123456789abcdef01234567.eml"} {
+		if err := os.WriteFile(filepath.Join(day, name), spoolMails[0], 0o640); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &Spool{Dir: dir}
+	if n, err := s.RemoveLeftovers(); err != nil || n != 2 {
+		t.Errorf("RemoveLeftovers = %d, %v; want 2", n, err)
+	}
+	left, _ := os.ReadDir(day)
+	if len(left) != 1 || left[0].Name() != "0123456789abcdef01234567.eml" {
+		t.Errorf("left %v, want the mail only", left)
+	}
+}

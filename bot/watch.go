@@ -81,6 +81,11 @@ func Watch(ctx context.Context, cfg *config.Config, opts WatchOptions) error {
 	}
 
 	spool := &Spool{Dir: cfg.State.Spool, Sync: true}
+	if n, err := spool.RemoveLeftovers(); err != nil {
+		log.Warn("leftovers of an earlier crash in the spool could not all be removed", "removed", n, "err", err)
+	} else if n > 0 {
+		log.Info("removed leftovers of an earlier crash from the spool", "files", n)
+	}
 	defer func() {
 		if err := spool.Close(); err != nil {
 			log.Error("closing the spool", "err", err)
