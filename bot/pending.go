@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -239,9 +240,9 @@ func (h *history) prune(before time.Time) {
 // version and patch count: patches that missed their series' grace
 // window. A patch of its own posted into a thread ("[PATCH RFC]" under a
 // 0/5 cover) has another count and is reviewed.
-func (h *history) lateMember(s *series.Series, arrived time.Time) (string, bool) {
+func (h *history) lateMember(s *series.Series, arrived time.Time) (ref, bool) {
 	if s.Resend {
-		return "", false
+		return ref{}, false
 	}
 	for _, m := range seriesMessages(s) {
 		for _, id := range append([]string{m.InReplyTo}, m.References...) {
@@ -249,10 +250,22 @@ func (h *history) lateMember(s *series.Series, arrived time.Time) (string, bool)
 			if !ok || r.version != s.Version || r.id == s.ID || h.total[r] != s.Total || !h.added[r].Before(arrived) {
 				continue
 			}
-			return SeriesKey(r.id, r.version), true
+			return r, true
 		}
 	}
-	return "", false
+	return ref{}, false
+}
+
+// members are the Message-IDs of the mail of the handled series r.
+func (h *history) members(r ref) []string {
+	var ids []string
+	for id, m := range h.byMember {
+		if m == r {
+			ids = append(ids, id)
+		}
+	}
+	slices.Sort(ids)
+	return ids
 }
 
 // versionsOf lists the handled series that are earlier versions of s:

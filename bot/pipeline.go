@@ -427,8 +427,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 		return time.Time{}, p.finish(ctx, s)
 	}
 	if prior, late := p.history.lateMember(s, p.pool.firstArrival(s)); late {
-		log.Info("late mail of a series already reviewed; not reviewed again", "reviewed", prior)
-		return time.Time{}, p.finish(ctx, s)
+		return time.Time{}, p.followUp(ctx, s, prior, log)
 	}
 
 	if rv.Err != nil {
@@ -485,34 +484,13 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 		log.Warn("series has no mail to reply to")
 		return time.Time{}, p.finish(ctx, s)
 	}
-	body := report.ReplyBody(in)
-	sig := report.ReplySignature(s.ID, in.Tree)
-	if p.opts.Signature != "" {
-		sig += "\n" + p.opts.Signature
-	}
-	r, err := mail.ComposeReply(target, mail.ReplyOptions{
-		From: p.opts.From, MessageID: replyID, CcList: p.opts.CcList, Cc: p.opts.Cc,
-		MaxRecipients: p.opts.MaxRecipients, HonourReplyTo: p.opts.HonourReplyTo,
-		Date: p.opts.Now(), Signature: sig, Verdict: in.Verdict,
-	}, body)
+	r, rateKeys, err := p.compose(target, replyID, s.ID, in, log)
 	if err != nil {
 		log.Warn("no reply possible", "err", err)
 		p.stats.Failed++
 		return time.Time{}, p.finish(ctx, s)
 	}
-	if len(r.Dropped) > 0 {
-		first := make([]string, 0, 5)
-		for _, a := range r.Dropped[:min(5, len(r.Dropped))] {
-			first = append(first, a.Email)
-		}
-		log.Warn("reply recipients over the cap were dropped", "dropped", len(r.Dropped), "first", first,
-			"max_recipients", cmp.Or(p.opts.MaxRecipients, mail.DefaultMaxRecipients))
-	}
 	now := p.opts.Now()
-	rateKeys := make([]string, 0, len(r.To))
-	for _, a := range r.To {
-		rateKeys = append(rateKeys, a.Email)
-	}
 	if ok, at := p.limiter.Take(rateKeys, now); !ok {
 		p.stats.Held++
 		p.held[key] = at
@@ -523,60 +501,106 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 	delete(p.held, key)
 	save.Status = SeriesSending
 	save.ReplyMessageID = replyID
-	if err := p.tx.SaveSeries(ctx, save); err != nil {
-		return time.Time{}, err
-	}
-	already, err := p.tx.BeginReplyTo(ctx, key, replyID, rateKeys)
+	sent, err := p.sendOnce(ctx, r, key, rateKeys, log,
+		func() error { return p.tx.SaveSeries(ctx, save) },
+		func(ctx context.Context, status string) error {
+			save.Status = status
+			return p.tx.SaveSeries(ctx, save)
+		})
 	if err != nil {
 		return time.Time{}, err
 	}
-	// At most once: the reply is recorded durably before the outbox sees
-	// it, with the series record and all this pass recorded before.
-	if err := p.checkpoint(); err != nil {
-		return time.Time{}, err
+	if sent {
+		log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
 	}
-	if already {
-		log.Info("reply already begun; never sent twice", "reply", replyID)
-		return time.Time{}, p.finish(ctx, s)
-	}
-	if err := p.outbox.Send(ctx, r); err != nil {
-		p.stats.Failed++
-		save.Status = SeriesSendFailed
-		ctx := context.WithoutCancel(ctx)
-		switch {
-		case errors.Is(err, mail.ErrRejected):
-			log.Error("reply rejected by the mail server; not sent, and not tried again", "reply", replyID, "err", err)
-			if err := p.tx.RejectReply(ctx, replyID); err != nil {
-				return time.Time{}, err
-			}
-		case errors.Is(err, mail.ErrMaybeSent):
-			log.Error("reply handed over, but the server never said whether it took it; at-most-once, so it stays pending for a human", "reply", replyID, "err", err)
-		default:
-			log.Error("reply not sent after the outbox's retries; it stays pending for a human", "reply", replyID, "err", err)
-		}
-		if err := p.tx.SaveSeries(ctx, save); err != nil {
-			return time.Time{}, err
-		}
-		return time.Time{}, p.finish(ctx, s)
-	}
-	// The reply is out: record it even if we are being stopped.
-	ctx = context.WithoutCancel(ctx)
-	if err := p.tx.FinishReply(ctx, replyID); err != nil {
-		return time.Time{}, err
-	}
-	p.stats.Replies++
-	save.Status = SeriesReplied
-	if err := p.tx.SaveSeries(ctx, save); err != nil {
-		return time.Time{}, err
-	}
-	log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
-	if err := p.finish(ctx, s); err != nil {
+	if err := p.finish(context.WithoutCancel(ctx), s); err != nil {
 		return time.Time{}, err
 	}
 	// A reply that went out is recorded sent at once, not at the end of
 	// the pass: a crash later must not leave a reply that went out listed
 	// as maybe sent. The fsync it costs is one per reply, a few a pass.
 	return time.Time{}, p.checkpoint()
+}
+
+// compose writes the reply replyID to target for the review in of the
+// series seriesID, and the addresses it counts against in the rate limits
+// (its To); recipients over the cap are logged.
+func (p *Pipeline) compose(target *mail.Message, replyID, seriesID string, in report.ReplyInput, log *slog.Logger) (*mail.Reply, []string, error) {
+	sig := report.ReplySignature(seriesID, in.Tree)
+	if p.opts.Signature != "" {
+		sig += "\n" + p.opts.Signature
+	}
+	r, err := mail.ComposeReply(target, mail.ReplyOptions{
+		From: p.opts.From, MessageID: replyID, CcList: p.opts.CcList, Cc: p.opts.Cc,
+		MaxRecipients: p.opts.MaxRecipients, HonourReplyTo: p.opts.HonourReplyTo,
+		Date: p.opts.Now(), Signature: sig, Verdict: in.Verdict,
+	}, report.ReplyBody(in))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(r.Dropped) > 0 {
+		first := make([]string, 0, 5)
+		for _, a := range r.Dropped[:min(5, len(r.Dropped))] {
+			first = append(first, a.Email)
+		}
+		log.Warn("reply recipients over the cap were dropped", "dropped", len(r.Dropped), "first", first,
+			"max_recipients", cmp.Or(p.opts.MaxRecipients, mail.DefaultMaxRecipients))
+	}
+	rateKeys := make([]string, 0, len(r.To))
+	for _, a := range r.To {
+		rateKeys = append(rateKeys, a.Email)
+	}
+	return r, rateKeys, nil
+}
+
+// sendOnce hands r to the outbox at most once. The reply is recorded as
+// begun (under beginKey, counting against rateKeys), with what before
+// records, and made durable before the outbox sees it; after records the
+// outcome (SeriesReplied, or SeriesSendFailed) with the reply's end. A
+// reply begun before is not sent again. It reports whether r went out;
+// errors are the store's.
+func (p *Pipeline) sendOnce(ctx context.Context, r *mail.Reply, beginKey string, rateKeys []string, log *slog.Logger,
+	before func() error, after func(ctx context.Context, status string) error) (bool, error) {
+	replyID := strings.Trim(r.MessageID, "<>")
+	if err := before(); err != nil {
+		return false, err
+	}
+	already, err := p.tx.BeginReplyTo(ctx, beginKey, replyID, rateKeys)
+	if err != nil {
+		return false, err
+	}
+	// At most once: the reply is recorded durably before the outbox sees
+	// it, with all this pass recorded before.
+	if err := p.checkpoint(); err != nil {
+		return false, err
+	}
+	if already {
+		log.Info("reply already begun; never sent twice", "reply", replyID)
+		return false, nil
+	}
+	if err := p.outbox.Send(ctx, r); err != nil {
+		p.stats.Failed++
+		ctx := context.WithoutCancel(ctx)
+		switch {
+		case errors.Is(err, mail.ErrRejected):
+			log.Error("reply rejected by the mail server; not sent, and not tried again", "reply", replyID, "err", err)
+			if err := p.tx.RejectReply(ctx, replyID); err != nil {
+				return false, err
+			}
+		case errors.Is(err, mail.ErrMaybeSent):
+			log.Error("reply handed over, but the server never said whether it took it; at-most-once, so it stays pending for a human", "reply", replyID, "err", err)
+		default:
+			log.Error("reply not sent after the outbox's retries; it stays pending for a human", "reply", replyID, "err", err)
+		}
+		return false, after(ctx, SeriesSendFailed)
+	}
+	// The reply is out: record it even if we are being stopped.
+	ctx = context.WithoutCancel(ctx)
+	if err := p.tx.FinishReply(ctx, replyID); err != nil {
+		return false, err
+	}
+	p.stats.Replies++
+	return true, after(ctx, SeriesReplied)
 }
 
 // finish marks the mail of s handled, lets it out of the pool and

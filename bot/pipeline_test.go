@@ -359,12 +359,33 @@ func TestPipelineLatePatchOfAReviewedSeries(t *testing.T) {
 	if st := f.p.Stats(); st.SeriesReviewed != 1 {
 		t.Fatalf("reviewed %d series after grace, want 1", st.SeriesReviewed)
 	}
+	if n := len(f.out.replies()); n != 0 {
+		t.Fatalf("%d replies to the first review (clean without 2/2), want none", n)
+	}
 	f.clock.Advance(time.Minute)
 	f.deliver(t, mails[2])
 	f.clock.Advance(10 * time.Minute)
 	f.process(t)
-	if st := f.p.Stats(); st.SeriesReviewed != 1 || len(f.out.replies()) != 0 {
-		t.Errorf("the late 2/2 was reviewed on its own: %+v, %d replies", st, len(f.out.replies()))
+	// The late 2/2 is not a series of its own: the series is reviewed
+	// again with it, and what it brings (the implementer's signature)
+	// goes out in a follow-up to it.
+	got := f.out.replies()
+	if st := f.p.Stats(); st.SeriesReviewed != 1 || len(got) != 1 {
+		t.Fatalf("after the late 2/2: %+v, %d replies; want the one review and a follow-up", st, len(got))
+	}
+	if body := strings.Join(strings.Fields(got[0].Body), " "); got[0].InReplyTo != msgIDOf(mails[2]) ||
+		!strings.Contains(body, "arrived after patchbot had reviewed the series; with it, 1 finding is new.") ||
+		!strings.Contains(body, "[callback-signature]") {
+		t.Errorf("follow-up in reply to <%s>:\n%s", got[0].InReplyTo, got[0].Body)
+	}
+	// The same late patch again (a restart, a second copy): no second
+	// follow-up.
+	f.restart(t)
+	f.deliver(t, mails[2])
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies after the late patch came again, want still the one follow-up", n)
 	}
 
 	// A one-patch series posted into that thread is a series of its own.
@@ -372,8 +393,8 @@ func TestPipelineLatePatchOfAReviewedSeries(t *testing.T) {
 	own := bytes.Replace(demoMails(t, "2-dropped-user")[0], []byte("\nFrom: "),
 		[]byte("\nIn-Reply-To: <"+cover+">\nReferences: <"+cover+">\nFrom: "), 1)
 	f.deliver(t, own)
-	if n := len(f.out.replies()); n != 1 {
-		t.Errorf("%d replies to a patch posted into a reviewed thread, want 1", n)
+	if n := len(f.out.replies()); n != 2 {
+		t.Errorf("%d replies after a patch posted into a reviewed thread, want 2", n)
 	}
 }
 
@@ -443,4 +464,32 @@ func manyAddresses(n int) string {
 		as[i] = fmt.Sprintf("v%d@example.net", i)
 	}
 	return strings.Join(as, ",\n ")
+}
+
+// A late patch that changes no finding of its series gets no follow-up:
+// 2/3 puts back the __user 1/3 dropped, but 1/3 still drops it (a bisect
+// stops there), so the series' findings are what they were.
+func TestPipelineLatePatchThatChangesNoFinding(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	mails := demoMails(t, "6-incomplete") // cover, 1/3, 3/3
+	f.deliver(t, mails...)
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	first := f.out.replies()
+	if len(first) != 1 || !strings.Contains(first[0].Body, "[dropped-user]") {
+		t.Fatalf("%d replies to the series without 2/3, want one with the dropped __user", len(first))
+	}
+	late := bytes.Replace(mails[1], []byte("[PATCH 1/3] net: phonet: drop the annotation of pep_copy_obj()"),
+		[]byte("[PATCH 2/3] net: phonet: annotate pep_copy_obj() again"), 1)
+	late = bytes.Replace(late, []byte("Message-Id: <"), []byte("Message-Id: <late."), 1)
+	late = bytes.Replace(late, []byte("-static int pep_copy_obj(struct pep_sock *pn, void __user *dst)\n+static int pep_copy_obj(struct pep_sock *pn, void *dst)"),
+		[]byte("-static int pep_copy_obj(struct pep_sock *pn, void *dst)\n+static int pep_copy_obj(struct pep_sock *pn, void __user *dst)"), 1)
+	late = bytes.Replace(late, []byte("index 184757e..52132a8"), []byte("index 52132a8..184757e"), 1)
+	f.clock.Advance(time.Minute)
+	f.deliver(t, late)
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if n := len(f.out.replies()); n != 1 {
+		t.Errorf("%d replies after a late patch that changes no finding, want still 1", n)
+	}
 }

@@ -45,6 +45,11 @@ type ReplyInput struct {
 	// Checks are the IDs of the checks that ran, when [checks] enable
 	// left some out (nil: all of them).
 	Checks []string
+	// Late, when set, makes the reply a follow-up: it names the patches
+	// ("2/3") that arrived after the series was reviewed. Findings are
+	// then only those the late patches brought, and Fixed those of the
+	// first review that no longer hold with them.
+	Late []string
 }
 
 // ReplyBody renders the body of a review reply: a greeting, what was
@@ -54,14 +59,12 @@ type ReplyInput struct {
 // and patchwork do not collect it. Prose is wrapped at ReplyWidth; quotes
 // and locations are never broken.
 func ReplyBody(in ReplyInput) string {
+	if len(in.Late) > 0 {
+		return followUpBody(in)
+	}
 	s := in.Series
 	var b strings.Builder
-	name := firstName(s.Author.Name)
-	if name == "" {
-		b.WriteString("Hello,\n\n")
-	} else {
-		fmt.Fprintf(&b, "Hi %s,\n\n", name)
-	}
+	writeGreeting(&b, s)
 	fmt.Fprintf(&b, "patchbot reviewed %s, %s.\n", seriesLabel(s), strings.TrimPrefix(Completeness(s), "complete, "))
 	if !s.Complete && len(s.Missing) > 0 {
 		wait := ""
@@ -112,15 +115,75 @@ func ReplyBody(in ReplyInput) string {
 			fmt.Fprintf(&b, "  %s\n", l)
 		}
 	}
-	if len(in.Findings) > 0 && in.ReportedBy != "" {
-		what := "this"
-		if len(in.Findings) > 1 {
-			what = "these"
-		}
-		fmt.Fprintf(&b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
-		b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
-	}
+	writeReportedBy(&b, in)
 	return wrapReply(b.String())
+}
+
+// followUpBody renders a follow-up: what patches that arrived after the
+// review change in it.
+func followUpBody(in ReplyInput) string {
+	s := in.Series
+	var b strings.Builder
+	writeGreeting(&b, s)
+	late := "Patch " + strings.Join(in.Late, ", ")
+	if len(in.Late) > 1 {
+		late = "Patches " + strings.Join(in.Late[:len(in.Late)-1], ", ") + " and " + in.Late[len(in.Late)-1]
+	}
+	var change []string
+	if len(in.Findings) > 0 {
+		change = append(change, plural(len(in.Findings), "finding is new", "findings are new"))
+	}
+	if len(in.Fixed) > 0 {
+		change = append(change, plural(len(in.Fixed), "finding of the first review no longer holds", "findings of the first review no longer hold"))
+	}
+	fmt.Fprintf(&b, "%s of %s arrived after patchbot had reviewed the series; with %s, %s.\n\n",
+		late, seriesLabel(s), pronoun(len(in.Late)), strings.Join(change, ", and "))
+	for i, f := range in.Findings {
+		writeReplyFinding(&b, s, f, false, 0)
+		if i < len(in.Findings)-1 {
+			b.WriteByte('\n')
+		}
+	}
+	if len(in.Fixed) > 0 {
+		if len(in.Findings) > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString("No longer found:\n")
+		for _, l := range in.Fixed {
+			fmt.Fprintf(&b, "  %s\n", l)
+		}
+	}
+	writeReportedBy(&b, in)
+	return wrapReply(b.String())
+}
+
+func pronoun(n int) string {
+	if n == 1 {
+		return "it"
+	}
+	return "them"
+}
+
+// writeGreeting greets the author of s.
+func writeGreeting(b *strings.Builder, s *series.Series) {
+	if name := firstName(s.Author.Name); name == "" {
+		b.WriteString("Hello,\n\n")
+	} else {
+		fmt.Fprintf(b, "Hi %s,\n\n", name)
+	}
+}
+
+// writeReportedBy asks for the Reported-by tag when there are findings.
+func writeReportedBy(b *strings.Builder, in ReplyInput) {
+	if len(in.Findings) == 0 || in.ReportedBy == "" {
+		return
+	}
+	what := "this"
+	if len(in.Findings) > 1 {
+		what = "these"
+	}
+	fmt.Fprintf(b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
+	b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
 }
 
 // ReplySignature is the text after the "-- " line of a reply: how to

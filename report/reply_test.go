@@ -76,6 +76,10 @@ func TestReplyBodyGolden(t *testing.T) {
 			Previous: 1, Still: map[string]bool{Fingerprint(droppedUser): true}, Fixed: []string{FingerprintLabel(Fingerprint(unconverted))}}},
 		{"clean-with-fixes", ReplyInput{Series: replySeries(true), Previous: 1, Still: map[string]bool{}, Fixed: []string{FingerprintLabel(Fingerprint(droppedUser))}}},
 		{"hostile-finding-text", ReplyInput{Series: replySeries(true), Findings: []checks.Finding{hostile}, ReportedBy: "patchbot <bot@example.org>"}},
+		{"follow-up-new-and-gone", ReplyInput{Series: replySeries(true), Findings: []checks.Finding{droppedUser}, Late: []string{"2/3"},
+			Fixed: []string{FingerprintLabel(Fingerprint(unconverted))}, ReportedBy: "patchbot <bot@example.org>"}},
+		{"follow-up-gone-only", ReplyInput{Series: replySeries(true), Late: []string{"2/3", "3/3"},
+			Fixed: []string{FingerprintLabel(Fingerprint(unconverted))}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

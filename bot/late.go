@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/patchbot/patchbot/checks"
+	"github.com/patchbot/patchbot/mail"
+	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/series"
+)
+
+// followUp answers s, patches that arrived after the series they belong
+// to (prior) was handled: that series is read back from the spool and
+// reviewed again with them. When they change its findings (new ones, or
+// ones of the first review that no longer hold: a missing patch that
+// converts what the first review found unconverted), a follow-up with
+// only the change goes to the first late patch; when they change
+// nothing, nothing does. Never a second full reply.
+func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, log *slog.Logger) error {
+	priorKey := SeriesKey(prior.id, prior.version)
+	log = log.With("reviewed", priorKey)
+	rec, ok, err := p.tx.Series(ctx, priorKey)
+	if err != nil {
+		return err
+	}
+	if !ok || rec.Status == SeriesHeld || rec.Status == SeriesSending {
+		log.Info("late mail of a series whose reply is not out yet; not reviewed again")
+		return p.finish(ctx, s)
+	}
+	whole, err := p.readBack(ctx, s, prior)
+	if err != nil {
+		log.Warn("late mail of a series already reviewed; its series could not be read back, so no follow-up", "err", err)
+		return p.finish(ctx, s)
+	}
+	run, err := p.opts.Review.Review(ctx, []*series.Series{whole})
+	if err != nil {
+		return err
+	}
+	var res *checksResult
+	for i := range run.Results {
+		if run.Results[i].Series == whole {
+			res = &checksResult{findings: run.Results[i].Findings, verdict: run.Results[i].Verdict, err: run.Results[i].Err}
+		}
+	}
+	if res == nil || res.err != nil {
+		log.Warn("late mail of a series already reviewed; the review with it failed, so no follow-up", "err", cmpErr(res))
+		return p.finish(ctx, s)
+	}
+	fps := make([]string, len(res.findings))
+	var added []checks.Finding
+	for i, f := range res.findings {
+		fps[i] = report.Fingerprint(f)
+		if !slices.Contains(rec.Findings, fps[i]) {
+			added = append(added, f)
+		}
+	}
+	var gone []string
+	for _, fp := range rec.Findings {
+		if !slices.Contains(fps, fp) {
+			gone = append(gone, report.FingerprintLabel(fp))
+		}
+	}
+	if len(added) == 0 && len(gone) == 0 {
+		log.Info("late mail of a series already reviewed; it changes no finding, so no follow-up")
+		return p.finish(ctx, s)
+	}
+	var late []string
+	for _, pt := range s.Patches {
+		late = append(late, strconv.Itoa(pt.Index)+"/"+strconv.Itoa(whole.Total))
+	}
+	target := replyTarget(s, nil)
+	replyID := ReplyMessageID(prior.id+"|late|"+strings.Join(seriesMessageIDs(s), " "), prior.version, p.opts.BotDomain)
+	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, Verdict: res.verdict,
+		ReportedBy: p.opts.From.String(), Checks: p.opts.Review.Restricted()}
+	r, rateKeys, err := p.compose(target, replyID, whole.ID, in, log)
+	if err != nil {
+		log.Warn("no follow-up possible", "err", err)
+		return p.finish(ctx, s)
+	}
+	if ok, at := p.limiter.Take(rateKeys, p.opts.Now()); !ok {
+		log.Info("follow-up held back by the rate limit; it is not sent", "retry_at", at)
+		return p.finish(ctx, s)
+	}
+	sent, err := p.sendOnce(ctx, r, priorKey+" late", rateKeys, log, func() error { return nil },
+		func(ctx context.Context, status string) error {
+			if status != SeriesReplied {
+				return nil
+			}
+			// The next late patch is compared with the series as it
+			// stands now.
+			rec.Findings = fps
+			return p.tx.SaveSeries(ctx, rec)
+		})
+	if err != nil {
+		return err
+	}
+	if sent {
+		log.Info("follow-up sent for late mail", "reply", replyID, "new_findings", len(added), "no_longer", len(gone))
+	}
+	if err := p.finish(context.WithoutCancel(ctx), s); err != nil {
+		return err
+	}
+	return p.checkpoint()
+}
+
+// checksResult is what followUp keeps of a review result.
+type checksResult struct {
+	findings []checks.Finding
+	verdict  string
+	err      error
+}
+
+func cmpErr(r *checksResult) error {
+	if r == nil {
+		return errors.New("the series was not reviewed")
+	}
+	return r.err
+}
+
+// readBack assembles the handled series prior from its mail in the spool
+// with the late mail of s.
+func (p *Pipeline) readBack(ctx context.Context, s *series.Series, prior ref) (*series.Series, error) {
+	var msgs []*mail.Message
+	for _, id := range p.history.members(prior) {
+		rec, ok, err := p.tx.Message(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		if !ok || rec.SpoolPath == "" {
+			return nil, fmt.Errorf("mail <%s> is not in the spool", mail.LogID(id))
+		}
+		raw, err := p.spool.Read(rec.SpoolPath)
+		if err != nil {
+			return nil, err
+		}
+		m, err := mail.Parse(raw, rec.SpoolPath)
+		if m == nil {
+			return nil, err
+		}
+		msgs = append(msgs, m)
+	}
+	msgs = append(msgs, seriesMessages(s)...)
+	for _, w := range series.Assemble(msgs).Series {
+		if w.ID == prior.id && w.Version == prior.version {
+			return w, nil
+		}
+	}
+	return nil, errors.New("the late mail does not assemble with its series")
+}
