@@ -33,6 +33,13 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 		log.Info("late mail of a series whose reply is not out yet; not reviewed again")
 		return p.finish(ctx, s)
 	}
+	replyID := ReplyMessageID(prior.id+"|late|"+strings.Join(seriesMessageIDs(s), " "), prior.version, p.opts.BotDomain)
+	if _, begun, err := p.tx.Reply(ctx, replyID); err != nil {
+		return err
+	} else if begun {
+		log.Info("late mail already followed up; never twice", "reply", replyID)
+		return p.finish(ctx, s)
+	}
 	whole, err := p.readBack(ctx, s, prior)
 	if err != nil {
 		log.Warn("late mail of a series already reviewed; its series could not be read back, so no follow-up", "err", err)
@@ -75,7 +82,6 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 		late = append(late, strconv.Itoa(pt.Index)+"/"+strconv.Itoa(whole.Total))
 	}
 	target := replyTarget(s, nil)
-	replyID := ReplyMessageID(prior.id+"|late|"+strings.Join(seriesMessageIDs(s), " "), prior.version, p.opts.BotDomain)
 	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, Verdict: res.verdict,
 		ReportedBy: p.opts.From.String(), Checks: p.opts.Review.Restricted()}
 	r, rateKeys, err := p.compose(target, replyID, whole.ID, in, log)

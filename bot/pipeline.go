@@ -158,7 +158,10 @@ func (p *Pipeline) Stats() PipelineStats {
 // Deliver is the IMAP watcher's callback: it spools raw, adds it to the
 // pending mail and reviews whatever became due. A mail that cannot be
 // read is logged with its Message-ID and kept in the spool; only a
-// failure to spool or record it is returned.
+// failure to spool or record it is returned, for the watcher to try the
+// mail again (it does not pass a mail Deliver failed on). A review that
+// fails after the mail was recorded is logged, not returned: the mail is
+// safe, and the grace timer reviews what is due again.
 func (p *Pipeline) Deliver(ctx context.Context, uid uint32, raw []byte) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -168,8 +171,13 @@ func (p *Pipeline) Deliver(ctx context.Context, uid uint32, raw []byte) error {
 		if err := p.add(ctx, raw, fmt.Sprintf("imap:%d", uid)); err != nil {
 			return err
 		}
-		_, err := p.process(ctx)
-		return err
+		if err := p.checkpoint(); err != nil {
+			return err
+		}
+		if _, err := p.process(ctx); err != nil {
+			p.log.Error("reviewing what is due failed; it is tried again later", "err", err)
+		}
+		return nil
 	})
 }
 
@@ -546,9 +554,15 @@ func (p *Pipeline) compose(target *mail.Message, replyID, seriesID string, in re
 		log.Warn("reply recipients over the cap were dropped", "dropped", len(r.Dropped), "first", first,
 			"max_recipients", cmp.Or(p.opts.MaxRecipients, mail.DefaultMaxRecipients))
 	}
-	rateKeys := make([]string, 0, len(r.To))
+	// The author and whomever else the reply is to, but not the list (a
+	// list that sets Reply-To to itself would put every author under one
+	// limit): rate_total bounds what the list gets.
+	rateKeys := []string{target.From.Email}
+	list := mail.ListAddress(target.ListID)
 	for _, a := range r.To {
-		rateKeys = append(rateKeys, a.Email)
+		if !strings.EqualFold(a.Email, list) {
+			rateKeys = append(rateKeys, a.Email)
+		}
 	}
 	return r, rateKeys, nil
 }

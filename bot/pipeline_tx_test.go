@@ -570,3 +570,26 @@ func TestPipelineRateLimitsSurviveARestart(t *testing.T) {
 		t.Errorf("%d replies once the hour was over, want the held one too", n)
 	}
 }
+
+// On a list that sets Reply-To to itself, with reply-all, every reply is
+// to the list; the per-author limit still holds each author apart (the
+// list is bounded by rate_total alone).
+func TestPipelineRateLimitIsPerAuthorOnAReplyToList(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{CcList: true, RatePerAuthor: config.Rate{N: 1, Per: time.Hour}})
+	patch := demoMails(t, "2-dropped-user")[0]
+	listed := func(from, id string) []byte {
+		raw := bytes.Replace(patch, []byte("\nFrom: "), []byte("\nList-Id: <netdev.vger.kernel.org>\nReply-To: netdev@vger.kernel.org\nFrom: "), 1)
+		raw = bytes.Replace(raw, []byte("bob@example.org"), []byte(from), -1)
+		return bytes.Replace(raw, []byte("Message-Id: <"), []byte("Message-Id: <"+id+"."), 1)
+	}
+	f.deliver(t, listed("ann@example.org", "a"))
+	f.clock.Advance(time.Minute)
+	f.deliver(t, listed("cid@example.org", "c"))
+	got := f.out.replies()
+	if len(got) != 2 {
+		t.Fatalf("%d replies to two authors of a list that sets Reply-To, want 2", len(got))
+	}
+	if got[0].To[0].Email != "netdev@vger.kernel.org" {
+		t.Errorf("reply to %v, want the list (reply-all, Reply-To the list)", got[0].To)
+	}
+}

@@ -531,6 +531,10 @@ func replyAllAre(as []Address, email string) bool {
 	return len(as) > 0
 }
 
+// ListAddress is the posting address of the list a List-Id names, ""
+// when it has no such shape (see replyListAddress).
+func ListAddress(listID string) string { return replyListAddress(listID) }
+
 // replyListAddress turns a List-Id ("Netdev <netdev.vger.kernel.org>")
 // into the list's posting address (netdev@vger.kernel.org): RFC 2919 ids
 // are the list name dotted onto its domain, which for vger and
