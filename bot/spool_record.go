@@ -68,12 +68,14 @@ func readRecord(br *bufio.Reader) ([]byte, int64, error) {
 		}
 		return nil, 0, fmt.Errorf("no spool separator line: %.80q", line)
 	}
-	esc := make([]byte, size)
-	if _, err := io.ReadFull(br, esc); err != nil {
-		if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-			return nil, 0, errTorn
-		}
+	// Read as the bytes come, not as the separator says: a damaged
+	// separator must not make a huge allocation.
+	esc, err := io.ReadAll(io.LimitReader(br, size))
+	if err != nil {
 		return nil, 0, err
+	}
+	if int64(len(esc)) != size {
+		return nil, 0, errTorn
 	}
 	n := int64(len(line)) + size
 	tail := 1

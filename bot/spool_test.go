@@ -229,3 +229,28 @@ func TestSpoolRemoveLeftovers(t *testing.T) {
 		t.Errorf("left %v, want the mail only", left)
 	}
 }
+
+// A separator damaged to promise more than the segment holds (a huge
+// size) is a torn mail, read without allocating what it promises.
+func TestSpoolDamagedSeparator(t *testing.T) {
+	dir := t.TempDir()
+	s := &Spool{Dir: dir}
+	ref, err := s.Write(context.Background(), spoolMails[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	seg, _, _ := splitRef(ref)
+	data, err := os.ReadFile(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := bytes.IndexByte(data, '.')
+	damaged := append([]byte("From 999999999999999"), data[i:]...)
+	if err := os.WriteFile(seg, damaged, 0o640); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Read(ref); err == nil || !strings.Contains(err.Error(), "cut short") {
+		t.Errorf("Read of a damaged separator: %v, want a torn mail", err)
+	}
+}
