@@ -100,6 +100,9 @@ type imapBackend interface {
 	// Dovecot restarted; the memory server drops all connections.
 	outage(mailbox string, raw []byte)
 	changeUIDValidity(mailbox string) uint32
+	// recreate deletes mailbox and creates it again holding raws, under
+	// a new UIDVALIDITY, while no client has it open.
+	recreate(mailbox string, raws ...[]byte)
 	client() *imapclient.Client
 }
 
@@ -116,7 +119,17 @@ func (b memBackend) outage(mb string, raw []byte) {
 	b.s.Append(mb, raw, time.Time{})
 }
 func (b memBackend) changeUIDValidity(mb string) uint32 { return b.s.ChangeUIDValidity(mb) }
-func (b memBackend) client() *imapclient.Client         { return b.s.Client() }
+func (b memBackend) recreate(mb string, raws ...[]byte) {
+	msgs := make([]imaptest.Message, len(raws))
+	for i, raw := range raws {
+		msgs[i] = imaptest.Message{Body: raw, Date: time.Now()}
+	}
+	if err := b.s.RecreateMailbox(mb, msgs...); err != nil {
+		panic(err)
+	}
+	b.s.DropConnections()
+}
+func (b memBackend) client() *imapclient.Client { return b.s.Client() }
 
 type dovecotBackend struct{ s *dovecot.Server }
 
@@ -133,6 +146,7 @@ func (b dovecotBackend) outage(mb string, raw []byte) {
 	b.s.Restart()
 }
 func (b dovecotBackend) changeUIDValidity(mb string) uint32 { return b.s.ChangeUIDValidity(mb) }
+func (b dovecotBackend) recreate(mb string, raws ...[]byte) { b.s.Recreate(mb, raws...) }
 func (b dovecotBackend) client() *imapclient.Client         { return b.s.Client() }
 
 // backends lists the servers every watcher test runs against.

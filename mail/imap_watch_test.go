@@ -483,26 +483,28 @@ func TestWatchIMAPReconnectsQuicklyAfterEachOutage(t *testing.T) {
 // arrived in it since the mailbox was last read is delivered, nothing
 // seen before is delivered again.
 func TestWatchIMAPRecreatedMailboxMissesNothing(t *testing.T) {
-	f := newWatchFixture(t)
-	w := startWatch(t, f.cfg, f.store, f.log, true)
-	waitState(t, f.store, f.key)
-	f.b.append(inbox, testMail("recreate", 1), time.Time{})
-	w.expect(1, 10*time.Second)
-	w.stop()
-	now := time.Now()
-	// The old mail went with the old mailbox; two arrived in the new.
-	if err := f.b.s.RecreateMailbox(inbox,
-		imaptest.Message{Body: testMail("recreate", 2), Date: now},
-		imaptest.Message{Body: testMail("recreate", 3), Date: now}); err != nil {
-		t.Fatal(err)
-	}
-	w = startWatch(t, f.cfg, f.store, f.log, true)
-	got := w.expect(2, 10*time.Second)
-	w.quiet(700 * time.Millisecond)
-	if ids := ids(got); !slices.Equal(ids, []string{testMsgID("recreate", 2), testMsgID("recreate", 3)}) {
-		t.Errorf("delivered %v after the mailbox was recreated, want the two new mails only", ids)
-	}
-	if !strings.Contains(f.logged(), "recreated?") {
-		t.Errorf("the recreated mailbox was not logged:\n%s", f.logged())
+	for _, be := range backends() {
+		t.Run(be.name, func(t *testing.T) {
+			b := be.start(t)
+			cfg := fastConfig(b.config())
+			log, logged := logSink(t, cfg.Password)
+			store := newMemUIDStore()
+			w := startWatch(t, cfg, store, log, true)
+			waitState(t, store, cfg.withDefaults().stateKey())
+			b.append(inbox, testMail("recreate", 1), time.Time{})
+			w.expect(1, 10*time.Second)
+			w.stop()
+			// The old mail went with the old mailbox; two arrived in the new.
+			b.recreate(inbox, testMail("recreate", 2), testMail("recreate", 3))
+			w = startWatch(t, cfg, store, log, true)
+			got := w.expect(2, 15*time.Second)
+			w.quiet(700 * time.Millisecond)
+			if ids := ids(got); !slices.Equal(ids, []string{testMsgID("recreate", 2), testMsgID("recreate", 3)}) {
+				t.Errorf("delivered %v after the mailbox was recreated, want the two new mails only", ids)
+			}
+			if !strings.Contains(logged(), "recreated?") {
+				t.Errorf("the recreated mailbox was not logged:\n%s", logged())
+			}
+		})
 	}
 }

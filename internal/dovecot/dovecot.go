@@ -355,6 +355,30 @@ func (s *Server) ChangeUIDValidity(mailbox string) uint32 {
 	return 0
 }
 
+// Recreate makes mailbox as if it had been deleted and created again while
+// no client looked: its mail is gone, raws are delivered into it, and it
+// has a new UIDVALIDITY (see ChangeUIDValidity), which it returns.
+func (s *Server) Recreate(mailbox string, raws ...[]byte) uint32 {
+	s.tb.Helper()
+	s.kick()
+	dir := s.mailboxDir(mailbox)
+	for _, sub := range []string{"cur", "new"} {
+		files, err := os.ReadDir(filepath.Join(dir, sub))
+		if err != nil {
+			s.tb.Fatalf("dovecot: recreate: %v", err)
+		}
+		for _, f := range files {
+			if err := os.Remove(filepath.Join(dir, sub, f.Name())); err != nil {
+				s.tb.Fatalf("dovecot: recreate: %v", err)
+			}
+		}
+	}
+	for _, raw := range raws {
+		s.DeliverFile(mailbox, raw)
+	}
+	return s.ChangeUIDValidity(mailbox)
+}
+
 // kick disconnects every session of the user (doveadm kick).
 func (s *Server) kick() {
 	s.tb.Helper()
