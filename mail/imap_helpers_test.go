@@ -337,7 +337,7 @@ func waitState(t *testing.T, store *memUIDStore, key string) IMAPState {
 // server, a fast config for it, a log that hides the password, an empty
 // store and the state key.
 type watchFixture struct {
-	b      memBackend
+	b      imapBackend
 	cfg    IMAPConfig
 	log    *slog.Logger
 	logged func() string
@@ -347,7 +347,12 @@ type watchFixture struct {
 
 func newWatchFixture(t *testing.T) watchFixture {
 	t.Helper()
-	b := memBackend{imaptest.Start(t)}
+	return newWatchFixtureOn(t, memBackend{imaptest.Start(t)})
+}
+
+// newWatchFixtureOn is newWatchFixture on the server b.
+func newWatchFixtureOn(t *testing.T, b imapBackend) watchFixture {
+	t.Helper()
 	cfg := fastConfig(b.config())
 	log, logged := logSink(t, cfg.Password)
 	return watchFixture{b: b, cfg: cfg, log: log, logged: logged, store: newMemUIDStore(), key: cfg.withDefaults().stateKey()}

@@ -178,10 +178,8 @@ func TestWatchIMAPFirstRun(t *testing.T) {
 func TestWatchIMAPReconnectsAfterOutage(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
-			b := be.start(t)
-			cfg := fastConfig(b.config())
-			log, logged := logSink(t, cfg.Password)
-			store := newMemUIDStore()
+			f := newWatchFixtureOn(t, be.start(t))
+			b, cfg, log, logged, store := f.b, f.cfg, f.log, f.logged, f.store
 			w := startWatch(t, cfg, store, log, false)
 			waitState(t, store, cfg.withDefaults().stateKey())
 
@@ -208,10 +206,8 @@ func TestWatchIMAPReconnectsAfterOutage(t *testing.T) {
 func TestWatchIMAPUIDValidityChange(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
-			b := be.start(t)
-			cfg := fastConfig(b.config())
-			log, logged := logSink(t, cfg.Password)
-			store := newMemUIDStore()
+			f := newWatchFixtureOn(t, be.start(t))
+			b, cfg, log, logged, store := f.b, f.cfg, f.log, f.logged, f.store
 			key := cfg.withDefaults().stateKey()
 			// Mail from before the bot's time: never delivered, never seen.
 			for i := 1; i <= 2; i++ {
@@ -485,12 +481,10 @@ func TestWatchIMAPReconnectsQuicklyAfterEachOutage(t *testing.T) {
 func TestWatchIMAPRecreatedMailboxMissesNothing(t *testing.T) {
 	for _, be := range backends() {
 		t.Run(be.name, func(t *testing.T) {
-			b := be.start(t)
-			cfg := fastConfig(b.config())
-			log, logged := logSink(t, cfg.Password)
-			store := newMemUIDStore()
+			f := newWatchFixtureOn(t, be.start(t))
+			b, cfg, log, logged, store := f.b, f.cfg, f.log, f.logged, f.store
 			w := startWatch(t, cfg, store, log, true)
-			waitState(t, store, cfg.withDefaults().stateKey())
+			waitState(t, store, f.key)
 			b.append(inbox, testMail("recreate", 1), time.Time{})
 			w.expect(1, 10*time.Second)
 			w.stop()
