@@ -31,19 +31,19 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	}
 	if !ok || rec.Status == SeriesHeld || rec.Status == SeriesSending {
 		log.Info("late mail of a series whose reply is not out yet; not reviewed again")
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	replyID := ReplyMessageID(prior.id+"|late|"+strings.Join(seriesMessageIDs(s), " "), prior.version, p.opts.BotDomain)
 	if _, begun, err := p.tx.Reply(ctx, replyID); err != nil {
 		return err
 	} else if begun {
 		log.Info("late mail already followed up; never twice", "reply", replyID)
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	whole, err := p.readBack(ctx, s, prior)
 	if err != nil {
 		log.Warn("late mail of a series already reviewed; its series could not be read back, so no follow-up", "err", err)
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	run, err := p.opts.Review.Review(ctx, []*series.Series{whole})
 	if err != nil {
@@ -57,7 +57,7 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	}
 	if res == nil || res.err != nil {
 		log.Warn("late mail of a series already reviewed; the review with it failed, so no follow-up", "err", cmpErr(res))
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	fps := make([]string, len(res.findings))
 	var added []checks.Finding
@@ -75,7 +75,7 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	}
 	if len(added) == 0 && len(gone) == 0 {
 		log.Info("late mail of a series already reviewed; it changes no finding, so no follow-up")
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	var late []string
 	for _, pt := range s.Patches {
@@ -87,11 +87,11 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	r, rateKeys, err := p.compose(target, replyID, whole.ID, in, log)
 	if err != nil {
 		log.Warn("no follow-up possible", "err", err)
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	if ok, at := p.limiter.Take(rateKeys, p.opts.Now()); !ok {
 		log.Info("follow-up held back by the rate limit; it is not sent", "retry_at", at)
-		return p.finish(ctx, s)
+		return p.finishLate(ctx, s, prior)
 	}
 	sent, err := p.sendOnce(ctx, r, priorKey+" late", rateKeys, log, func() error { return nil },
 		func(ctx context.Context, status string) error {
@@ -109,7 +109,7 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	if sent {
 		log.Info("follow-up sent for late mail", "reply", replyID, "new_findings", len(added), "no_longer", len(gone))
 	}
-	if err := p.finish(context.WithoutCancel(ctx), s); err != nil {
+	if err := p.finishLate(context.WithoutCancel(ctx), s, prior); err != nil {
 		return err
 	}
 	return p.checkpoint()
@@ -158,4 +158,18 @@ func (p *Pipeline) readBack(ctx context.Context, s *series.Series, prior ref) (*
 		}
 	}
 	return nil, errors.New("the late mail does not assemble with its series")
+}
+
+// finishLate is finish for late mail: its mail is handled, and it is
+// remembered as part of the series prior it belongs to, so that the next
+// late patch of that series is reviewed with it.
+func (p *Pipeline) finishLate(ctx context.Context, s *series.Series, prior ref) error {
+	ids := seriesMessageIDs(s)
+	if err := p.tx.SetMessagesStatus(ctx, ids, MessageDone); err != nil {
+		return err
+	}
+	p.pool.remove(ids)
+	delete(p.held, SeriesKey(s.ID, s.Version))
+	p.history.join(prior, ids)
+	return nil
 }

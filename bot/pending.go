@@ -256,6 +256,16 @@ func (h *history) lateMember(s *series.Series, arrived time.Time) (ref, bool) {
 	return ref{}, false
 }
 
+// join adds the mail ids to the handled series r.
+func (h *history) join(r ref, ids []string) {
+	if _, ok := h.added[r]; !ok {
+		return
+	}
+	for _, id := range ids {
+		h.byMember[id] = r
+	}
+}
+
 // members are the Message-IDs of the mail of the handled series r.
 func (h *history) members(r ref) []string {
 	var ids []string

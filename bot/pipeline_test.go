@@ -493,3 +493,39 @@ func TestPipelineLatePatchThatChangesNoFinding(t *testing.T) {
 		t.Errorf("%d replies after a late patch that changes no finding, want still 1", n)
 	}
 }
+
+// Two late patches, one after the other: the second is reviewed with the
+// first (remembered as part of the series), so that what the first
+// brought is not reported as gone.
+func TestPipelineTwoLatePatches(t *testing.T) {
+	f := newPipeFixture(t, PipelineOptions{Grace: 10 * time.Minute})
+	mails := demoMails(t, "6-incomplete") // cover, 1/3, 3/3
+	f.deliver(t, mails[0], mails[2])
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if n := len(f.out.replies()); n != 0 {
+		t.Fatalf("%d replies to the cover and 3/3 (clean), want none", n)
+	}
+	f.clock.Advance(time.Minute)
+	f.deliver(t, mails[1]) // 1/3, late: it drops a __user
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if got := f.out.replies(); len(got) != 1 || !strings.Contains(got[0].Body, "[dropped-user]") {
+		t.Fatalf("%d replies after the late 1/3, want a follow-up with its finding", len(got))
+	}
+	// 2/3, late too, changes no C.
+	doc := bytes.Replace(mails[1], []byte("[PATCH 1/3] net: phonet: drop the annotation of pep_copy_obj()"),
+		[]byte("[PATCH 2/3] net: phonet: say what pep_copy_obj() copies"), 1)
+	doc = bytes.Replace(doc, []byte("Message-Id: <"), []byte("Message-Id: <doc."), 1)
+	i := bytes.Index(doc, []byte("diff --git"))
+	doc = append(doc[:i:i], []byte("diff --git a/Documentation/networking/phonet.rst b/Documentation/networking/phonet.rst\n"+
+		"index 1111111..2222222 100644\n--- a/Documentation/networking/phonet.rst\n+++ b/Documentation/networking/phonet.rst\n"+
+		"@@ -1,1 +1,2 @@\n Phonet\n+pep_copy_obj() copies the object to user space.\n")...)
+	f.clock.Advance(time.Minute)
+	f.deliver(t, doc)
+	f.clock.Advance(11 * time.Minute)
+	f.process(t)
+	if got := f.out.replies(); len(got) != 1 {
+		t.Errorf("%d replies after the second late patch, which changes no finding; want still 1:\n%s", len(got), got[len(got)-1].Body)
+	}
+}
