@@ -145,18 +145,7 @@ func TestPipelineReplyCommittedBeforeTheOutboxHasIt(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mails := append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...)
-	err = p.AddAll(context.Background(), func(add func([]byte, string) error) error {
-		for _, raw := range mails {
-			if err := add(raw, "test"); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	addAllMails(t, p, append(demoMails(t, "4-unconverted-v1"), demoMails(t, "2-dropped-user")...))
 	if _, err := p.Process(context.Background()); err != nil {
 		t.Fatal(err)
 	}
