@@ -12,6 +12,7 @@ import (
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
+	"github.com/patchbot/patchbot/review"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -49,19 +50,19 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 	if err != nil {
 		return err
 	}
-	var res *checksResult
-	for i := range run.Results {
-		if run.Results[i].Series == whole {
-			res = &checksResult{findings: run.Results[i].Findings, verdict: run.Results[i].Verdict, err: run.Results[i].Err}
+	i := slices.IndexFunc(run.Results, func(r review.Result) bool { return r.Series == whole })
+	if i < 0 || run.Results[i].Err != nil {
+		err := errors.New("the series was not reviewed")
+		if i >= 0 {
+			err = run.Results[i].Err
 		}
-	}
-	if res == nil || res.err != nil {
-		log.Warn("late mail of a series already reviewed; the review with it failed, so no follow-up", "err", cmpErr(res))
+		log.Warn("late mail of a series already reviewed; the review with it failed, so no follow-up", "err", err)
 		return p.finishLate(ctx, s, prior)
 	}
-	fps := make([]string, len(res.findings))
+	res := run.Results[i]
+	fps := make([]string, len(res.Findings))
 	var added []checks.Finding
-	for i, f := range res.findings {
+	for i, f := range res.Findings {
 		fps[i] = report.Fingerprint(f)
 		if !slices.Contains(rec.Findings, fps[i]) {
 			added = append(added, f)
@@ -82,7 +83,7 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 		late = append(late, strconv.Itoa(pt.Index)+"/"+strconv.Itoa(whole.Total))
 	}
 	target := replyTarget(s, nil)
-	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, Verdict: res.verdict,
+	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, Verdict: res.Verdict,
 		ReportedBy: p.opts.From.String(), Checks: p.opts.Review.Restricted()}
 	r, rateKeys, err := p.compose(target, replyID, whole.ID, in, log)
 	if err != nil {
@@ -113,20 +114,6 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 		return err
 	}
 	return p.checkpoint()
-}
-
-// checksResult is what followUp keeps of a review result.
-type checksResult struct {
-	findings []checks.Finding
-	verdict  string
-	err      error
-}
-
-func cmpErr(r *checksResult) error {
-	if r == nil {
-		return errors.New("the series was not reviewed")
-	}
-	return r.err
 }
 
 // readBack assembles the handled series prior from its mail in the spool
