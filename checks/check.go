@@ -10,7 +10,8 @@ import (
 // optional read-only kernel tree it holds).
 type Check interface {
 	// ID is the stable check ID used in output and config:
-	// "dropped-user", "callback-signature", "unconverted-implementer".
+	// "dropped-user", "callback-signature", "unconverted-implementer",
+	// "karg-type".
 	ID() string
 	// Run reviews the series of m. It may parse (through m) but must not
 	// keep m beyond the call.

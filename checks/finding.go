@@ -19,7 +19,7 @@ const (
 // `patchbot check --format json` contract.
 type Finding struct {
 	// Check is the stable check ID ("dropped-user", "callback-signature",
-	// "unconverted-implementer").
+	// "unconverted-implementer", "karg-type").
 	Check    string   `json:"check"`
 	Severity Severity `json:"severity"`
 	// File and Line locate the finding in the post-image.

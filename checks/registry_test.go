@@ -67,7 +67,7 @@ func TestAllNew(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"dropped-user", "callback-signature", "unconverted-implementer"}
+	want := []string{"dropped-user", "callback-signature", "unconverted-implementer", "karg-type"}
 	if got := r.IDs(); !slices.Equal(got, want) {
 		t.Errorf("IDs %q, want %q", got, want)
 	}

@@ -339,4 +339,4 @@ func TestDryRunFromParses(t *testing.T) {
 }
 
 // testChecks stand for the checks' registry, which owns the IDs.
-var testChecks = []string{"dropped-user", "callback-signature", "unconverted-implementer"}
+var testChecks = []string{"dropped-user", "callback-signature", "unconverted-implementer", "karg-type"}

@@ -42,6 +42,7 @@ func TestDemoRepliesAndThreading(t *testing.T) {
 		{"3-callback-signature", ids["3-callback-signature"][2], "carla@example.org", 1, "Re: [PATCH 2/2] net: raw: implement poll_ready", []string{"[callback-signature]"}},
 		{"4-unconverted-v1", ids["4-unconverted-v1"][0], "ada@example.org", 1, "Re: [PATCH net-next 0/2] net: ioctl: kernel memory for struct proto ioctl", []string{"[unconverted-implementer]", "l2tp_ioctl"}},
 		{"5-unconverted-v2", ids["5-unconverted-v2"][2], "ada@example.org", 2, "Re: [PATCH net-next v2 2/2] net: ioctl: convert the remaining struct proto ioctl callbacks", []string{"Compared with v1: 1 new finding, 0 still present, 1 fixed.", "Fixed since v1:"}},
+		{"7-karg-type", ids["7-karg-type"][0], "bob@example.org", 1, "Re: [PATCH net-next] net: ipmr: copy the multicast routing ioctl buffers in kernel memory", []string{"[karg-type]", "Suggested fix: use `struct sioc_sg_req` for `SIOCGETSGCNT`"}},
 		{"6-incomplete", ids["6-incomplete"][1], "dan@example.org", 1, "Re: [PATCH 1/3] net: phonet: drop the annotation of pep_copy_obj()", []string{"Patch 2/3 did not arrive within 1s"}},
 	}
 	if len(res.Replies) != len(want) {
@@ -80,14 +81,14 @@ func TestDemoRepliesAndThreading(t *testing.T) {
 			}
 		})
 	}
-	if res.Stats.Clean != 1 || res.Stats.SeriesReviewed != 6 {
-		t.Errorf("stats %+v, want 6 series reviewed, 1 clean", res.Stats)
+	if res.Stats.Clean != 1 || res.Stats.SeriesReviewed != 7 {
+		t.Errorf("stats %+v, want 7 series reviewed, 1 clean", res.Stats)
 	}
 	var out bytes.Buffer
 	if err := Print(&out, res); err != nil {
 		t.Fatal(err)
 	}
-	if !regexp.MustCompile(`14 mails in 6 series read over IMAP; 6 series reviewed: 5 replies sent by SMTP, 1 clean`).Match(out.Bytes()) {
+	if !regexp.MustCompile(`15 mails in 7 series read over IMAP; 7 series reviewed: 6 replies sent by SMTP, 1 clean`).Match(out.Bytes()) {
 		t.Errorf("summary:\n%s", out.Bytes()[max(0, out.Len()-300):])
 	}
 }

@@ -31,7 +31,7 @@ func TestChecksRegistry(t *testing.T) {
 		t.Fatal(err)
 	}
 	ids := reg.IDs()
-	if want := "dropped-user callback-signature unconverted-implementer"; strings.Join(ids, " ") != want {
+	if want := "dropped-user callback-signature unconverted-implementer karg-type"; strings.Join(ids, " ") != want {
 		t.Errorf("checks %q, want %q", ids, want)
 	}
 	// Run gives the union of the checks' own findings.

@@ -15,7 +15,7 @@ import (
 
 // unitFormat is the first byte of Unit.MarshalBinary's output; it changes
 // with the layout.
-const unitFormat = 1
+const unitFormat = 2
 
 // ErrCorrupt is an encoding that does not decode: short, malformed, or of
 // another layout.
@@ -275,12 +275,14 @@ func (u *Unit) MarshalBinary() ([]byte, error) {
 		EncodeList(e, c.Args, e.expr)
 		e.Int(int64(c.Line))
 		e.Str(c.InFunc)
+		e.branch(c.Branch)
 	})
 	EncodeList(e, u.Casts, func(c Cast) {
 		e.Type(c.To)
 		e.expr(c.Expr)
 		e.Int(int64(c.Line))
 		e.Str(c.InFunc)
+		e.branch(c.Branch)
 	})
 	EncodeList(e, u.Decls, func(dc Decl) {
 		e.Str(dc.Name)
@@ -314,10 +316,13 @@ func (u *Unit) UnmarshalBinary(b []byte) error {
 		c.Args = DecodeList(d, d.expr)
 		c.Line = int(d.Int())
 		c.InFunc = d.Str()
+		c.Branch = d.branch()
 		return c
 	})
 	v.Casts = DecodeList(d, func() Cast {
-		return Cast{To: d.Type(), Expr: d.expr(), Line: int(d.Int()), InFunc: d.Str()}
+		c := Cast{To: d.Type(), Expr: d.expr(), Line: int(d.Int()), InFunc: d.Str()}
+		c.Branch = d.branch()
+		return c
 	})
 	v.Decls = DecodeList(d, func() Decl {
 		return Decl{Name: d.Str(), Type: d.Type(), Kind: DeclKind(d.Int()), InFunc: d.Str(), Line: int(d.Int())}
@@ -327,4 +332,33 @@ func (u *Unit) UnmarshalBinary(b []byte) error {
 	}
 	*u = v
 	return nil
+}
+
+// branch encodes a statement's branch, nil as false.
+func (e *Encoder) branch(b *Branch) {
+	e.Bool(b != nil)
+	if b == nil {
+		return
+	}
+	EncodeList(e, b.Cases, func(c CaseLabel) {
+		e.Str(c.Switch)
+		e.Strs(c.Labels)
+		e.Strs(c.All)
+	})
+	e.Strs(b.Guards)
+	EncodeList(e, b.GuardLines, func(l int) { e.Int(int64(l)) })
+}
+
+// branch decodes what Encoder.branch encoded.
+func (d *Decoder) branch() *Branch {
+	if !d.Bool() {
+		return nil
+	}
+	b := &Branch{}
+	b.Cases = DecodeList(d, func() CaseLabel {
+		return CaseLabel{Switch: d.Str(), Labels: DecodeList(d, d.Str), All: DecodeList(d, d.Str)}
+	})
+	b.Guards = DecodeList(d, d.Str)
+	b.GuardLines = DecodeList(d, func() int { return int(d.Int()) })
+	return b
 }

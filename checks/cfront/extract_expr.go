@@ -1,14 +1,12 @@
 package cfront
 
-import ()
-
 // call handles a call_expression.
 func (x *extractor) call(n *node, sc scope) {
 	fn := n.child(fFunction)
 	if fn == nil {
 		return
 	}
-	c := Call{Func: x.keepText(fn), Line: x.line(n), InFunc: sc.fn}
+	c := Call{Func: x.keepText(fn), Line: x.line(n), InFunc: sc.fn, Branch: x.branch(n)}
 	if args := n.child(fArguments); args != nil {
 		for a := range args.children() {
 			if a.named && a.kind != "comment" {
@@ -45,7 +43,7 @@ func (x *extractor) cast(n *node, sc scope) {
 	if v == nil {
 		return
 	}
-	x.u.Casts = append(x.u.Casts, Cast{To: x.castType(n), Expr: x.expr(v), Line: x.line(n), InFunc: sc.fn})
+	x.u.Casts = append(x.u.Casts, Cast{To: x.castType(n), Expr: x.expr(v), Line: x.line(n), InFunc: sc.fn, Branch: x.branch(n)})
 	if sc.fn == "" {
 		x.castOff = append(x.castOff, len(x.u.Casts)-1, int(n.start))
 	}

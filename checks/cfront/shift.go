@@ -43,10 +43,12 @@ func (u *Unit) AppendShifted(v *Unit, delta int) {
 	}
 	for _, c := range v.Calls {
 		c.Line += delta
+		c.Branch = c.Branch.shifted(delta)
 		u.Calls = append(u.Calls, c)
 	}
 	for _, c := range v.Casts {
 		c.Line += delta
+		c.Branch = c.Branch.shifted(delta)
 		u.Casts = append(u.Casts, c)
 	}
 	for _, d := range v.Decls {
@@ -67,4 +69,18 @@ func (ft FuncType) shifted(delta int) FuncType {
 	}
 	ft.Params = ps
 	return ft
+}
+
+// shifted is b with its guards' lines moved down by delta (b itself may be
+// shared with a cached parse).
+func (b *Branch) shifted(delta int) *Branch {
+	if b == nil || len(b.GuardLines) == 0 {
+		return b
+	}
+	c := *b
+	c.GuardLines = make([]int, len(b.GuardLines))
+	for i, l := range b.GuardLines {
+		c.GuardLines[i] = l + delta
+	}
+	return &c
 }

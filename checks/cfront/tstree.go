@@ -237,11 +237,14 @@ const (
 	fParameters
 	fType
 	fValue
+	fCondition
+	fConsequence
+	fAlternative
 	numFields
 )
 
 // fieldNames are the grammar's names of the fields, indexed by field.
-var fieldNames = [numFields]string{"argument", "arguments", "body", "declarator", "function", "name", "operator", "parameters", "type", "value"}
+var fieldNames = [numFields]string{"argument", "arguments", "body", "declarator", "function", "name", "operator", "parameters", "type", "value", "condition", "consequence", "alternative"}
 
 // grammarInfo is what the extractor needs of the C grammar: the names of
 // its node types and the ids of the fields it reads.

@@ -131,6 +131,9 @@ type Call struct {
 	Line int
 	// InFunc is the enclosing function, "" if unknown.
 	InFunc string
+	// Branch is where the call sits among switch cases and if branches,
+	// nil outside any.
+	Branch *Branch
 }
 
 // Cast is a cast expression.
@@ -140,6 +143,9 @@ type Cast struct {
 	Expr   Expr
 	Line   int
 	InFunc string
+	// Branch is where the cast sits among switch cases and if branches,
+	// nil outside any.
+	Branch *Branch
 }
 
 // DeclKind says where a name is declared.

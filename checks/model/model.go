@@ -71,6 +71,8 @@ type Model struct {
 	// typeChanged and funcs keep the answers of TypeChanged and Funcs.
 	typeChanged map[funcQuery]bool
 	funcs       map[funcQuery][]FuncSite
+	// bodies keeps the answers of Bodies.
+	bodies map[bodyQuery][]Body
 	// parser is reused for every image of the run (one goroutine);
 	// parses, when set, shares its results between the series of a run.
 	parser *cfront.Parser

@@ -14,10 +14,11 @@ func TestDemoCommand(t *testing.T) {
 	if code != exitClean {
 		t.Fatalf("exit %d, stderr:\n%s", code, errw.String())
 	}
-	if n := strings.Count(out.String(), "=== reply "); n != 5 {
-		t.Errorf("%d replies printed, want 5:\n%s", n, out.String())
+	if n := strings.Count(out.String(), "=== reply "); n != 6 {
+		t.Errorf("%d replies printed, want 6:\n%s", n, out.String())
 	}
-	for _, want := range []string{"In-Reply-To: <", "Subject: Re: [PATCH", "=== summary", "5 replies sent by SMTP, 1 clean"} {
+	for _, want := range []string{"In-Reply-To: <", "Subject: Re: [PATCH", "=== summary", "6 replies sent by SMTP, 1 clean",
+		"[karg-type]", "Suggested fix: use `struct sioc_sg_req` for `SIOCGETSGCNT`"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}

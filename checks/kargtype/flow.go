@@ -1,0 +1,201 @@
+package kargtype
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/patchbot/patchbot/checks/cfront"
+	"github.com/patchbot/patchbot/checks/model"
+)
+
+// maxHops bounds the calls followed from the object's function to the
+// cast: the dispatcher's helper, the callback, the protocol's handler and
+// one more.
+const maxHops = 4
+
+// hop is one call on the way from the object to a cast.
+type hop struct {
+	// fn is the function making the call; via is the callee as written,
+	// to the function it enters.
+	fn, via, to string
+	im          *model.Image
+	line        int
+}
+
+// use is a cast of the object to U * under a command constant.
+type use struct {
+	cmd string
+	// to is U.
+	to string
+	// handler is the function casting; im and line locate the cast.
+	handler string
+	im      *model.Image
+	line    int
+	// path are the calls from the object's function to the handler.
+	path []hop
+}
+
+// follow lists the casts the object reaches.
+func (r *review) follow(ctx context.Context, o object) []use {
+	first := hop{fn: o.fn, via: o.call.Func, im: o.body.Im, line: o.call.Line}
+	seen := map[string]bool{}
+	var out []use
+	for _, g := range r.callees(ctx, o.call, o.body.Im.File) {
+		h := first
+		h.to = g.name
+		out = append(out, r.walk(ctx, g, o.arg, o.cmdArg, o.cmds, 1, []hop{h}, seen)...)
+	}
+	return out
+}
+
+// walk follows the object into function fn, where parameter objIdx holds
+// it and parameter cmdIdx the command, for the commands cmds.
+func (r *review) walk(ctx context.Context, f fnRef, objIdx, cmdIdx int, cmds commands, depth int, path []hop, seen map[string]bool) []use {
+	key := fmt.Sprintf("%s|%s|%d|%d|%s", f.name, f.from, objIdx, cmdIdx, cmds.key())
+	if seen[key] || ctx.Err() != nil {
+		return nil
+	}
+	seen[key] = true
+	fn := f.name
+	bodies := r.m.Bodies(ctx, fn, f.from, r.k)
+	var out []use
+	for _, b := range bodies {
+		// Each definition (an #ifdef alternative) with its own names.
+		params := b.Def.Fn.Type.Params
+		if objIdx >= len(params) || cmdIdx >= len(params) {
+			continue
+		}
+		obj, cmd := params[objIdx].Name, params[cmdIdx].Name
+		if obj == "" || cmd == "" || params[objIdx].Type.Pointer() != 1 || params[objIdx].Type.User() || !isIntegral(params[cmdIdx].Type) {
+			// Not a kernel pointer and a command: a __user parameter
+			// is dropped-user's to judge.
+			continue
+		}
+		for _, c := range b.Casts {
+			if c.Expr.Text != obj {
+				continue
+			}
+			to, ok := castTarget(c.To)
+			if !ok || c.To.User() {
+				continue
+			}
+			cl, ok := caseOn(c.Branch, cmd)
+			if !ok || slices.Contains(cl.Labels, "default") || !commandLabels(cl.Labels) {
+				// A cast outside a case of the command (or in its
+				// default) is not chosen per command: a generic
+				// container, a priv pointer.
+				continue
+			}
+			here := cmds.narrow(c.Branch, cmd)
+			for _, x := range cl.Labels {
+				if here.allows(x) {
+					out = append(out, use{cmd: x, to: to, handler: fn, im: b.Im, line: c.Line, path: path})
+				}
+			}
+		}
+		if depth >= maxHops {
+			continue
+		}
+		for _, c := range b.Calls {
+			for j, a := range c.Args {
+				if a.Ident != obj || !(a.Text == obj || a.Cast != nil && !strings.Contains(a.Text, "&")) {
+					continue
+				}
+				next := cmds.narrow(c.Branch, cmd)
+				if next.empty() {
+					continue
+				}
+				ci := argNamed(c, cmd, j)
+				if ci < 0 {
+					continue
+				}
+				for _, g := range r.callees(ctx, c, b.Im.File) {
+					h := hop{fn: fn, via: c.Func, to: g.name, im: b.Im, line: c.Line}
+					p := append(append([]hop(nil), path...), h)
+					out = append(out, r.walk(ctx, g, j, ci, next, depth+1, p, seen)...)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// fnRef names a function as a call from file from reaches it.
+type fnRef struct{ name, from string }
+
+// callees are the functions a call in file from may enter: the function
+// named, or for a call through a callback member
+// (`sk->sk_prot->ioctl(...)`) the functions implementing the member under
+// a conversion rule in force (inferred from the series or pinned in
+// config), each as its own file sees it.
+func (r *review) callees(ctx context.Context, c cfront.Call, from string) []fnRef {
+	name := c.Func
+	if isIdent(name) {
+		return []fnRef{{name, from}}
+	}
+	i := strings.LastIndex(name, "->")
+	if i < 0 {
+		return nil
+	}
+	member := name[i+2:]
+	if !isIdent(member) {
+		return nil
+	}
+	return r.implementers(ctx, member, len(c.Args))
+}
+
+// implementers lists the functions implementing callback member (of any
+// struct a rule names it in) with nargs parameters: bound to it in the
+// series or the tree, or given the rule's new type by a declarator the
+// series writes (without a tree the series rarely shows the initializers
+// binding what it converts).
+func (r *review) implementers(ctx context.Context, member string, nargs int) []fnRef {
+	key := fmt.Sprintf("%s|%d", member, nargs)
+	if v, ok := r.impls[key]; ok {
+		return v
+	}
+	var out []fnRef
+	seen := map[string]bool{}
+	add := func(fn, file string, ft cfront.FuncType) {
+		if !seen[fn+"|"+file] && len(ft.Params) == nargs {
+			seen[fn+"|"+file] = true
+			out = append(out, fnRef{fn, file})
+		}
+	}
+	for _, rule := range r.m.Rules(ctx) {
+		if rule.Member != member {
+			continue
+		}
+		for _, im := range r.m.Implementers(ctx, rule) {
+			for _, fs := range r.m.Definitions(ctx, im.Func, im.File, r.k) {
+				add(im.Func, im.File, fs.Fn.Type)
+				break
+			}
+		}
+		for _, im := range r.m.View(ctx, r.k) {
+			for _, f := range im.Unit().Funcs {
+				if f.Definition && f.Type.String() == rule.New && (model.FuncSite{Fn: f, Im: im}).Touched(im.Patch()) {
+					add(f.Name, im.File, f.Type)
+				}
+			}
+		}
+	}
+	r.impls[key] = out
+	return out
+}
+
+// isIdent reports whether s is a C identifier.
+func isIdent(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i, c := range s {
+		if c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9' {
+			continue
+		}
+		return false
+	}
+	return true
+}
