@@ -45,14 +45,29 @@ func (x *extractor) branch(n *node) *Branch {
 				if b == nil {
 					b = &Branch{}
 				}
-				b.Cases = append(b.Cases, x.caseLabel(sw, cur))
+				cl, ok := x.caseMemo[cur]
+				if !ok {
+					cl = x.caseLabel(sw, cur)
+					if x.caseMemo == nil {
+						x.caseMemo = map[*node]CaseLabel{}
+					}
+					x.caseMemo[cur] = cl
+				}
+				b.Cases = append(b.Cases, cl)
 			}
 		case "if_statement":
 			cond := cur.child(fCondition)
 			if cond == nil || child == cond {
 				break
 			}
-			g := x.condText(cond)
+			g, ok := x.condMemo[cond]
+			if !ok {
+				g = x.condText(cond)
+				if x.condMemo == nil {
+					x.condMemo = map[*node]string{}
+				}
+				x.condMemo[cond] = g
+			}
 			if child != cur.child(fConsequence) {
 				g = "!" + g
 			}

@@ -115,3 +115,53 @@ func TestBranchShifted(t *testing.T) {
 		}
 	}
 }
+
+func TestAssigns(t *testing.T) {
+	src := `int h(struct sock *sk, int cmd, void *arg)
+{
+	struct sioc_sg_req *sr = arg;
+	struct sioc_vif_req *vr;
+	int n = 0, *p = &n;
+
+	switch (cmd) {
+	case SIOCGETVIFCNT:
+		vr = arg;
+		break;
+	case SIOCGETSGCNT:
+		n += cmd;
+		vr = (struct sioc_vif_req *)arg;
+		break;
+	}
+	return 0;
+}
+`
+	u, err := Parse([]byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type got struct {
+		To, From string
+		Line     int
+		Cases    string
+	}
+	var gs []got
+	for _, a := range u.Assigns {
+		g := got{a.To, a.From.Text, a.Line, ""}
+		if a.InFunc != "h" {
+			t.Errorf("assignment to %s in %q, want h", a.To, a.InFunc)
+		}
+		if a.Branch != nil && len(a.Branch.Cases) > 0 {
+			g.Cases = a.Branch.Cases[0].Labels[0]
+		}
+		gs = append(gs, g)
+	}
+	want := []got{
+		{"sr", "arg", 3, ""},
+		{"p", "&n", 5, ""},
+		{"vr", "arg", 9, "SIOCGETVIFCNT"},
+		{"vr", "(struct sioc_vif_req *)arg", 13, "SIOCGETSGCNT"},
+	}
+	if !reflect.DeepEqual(gs, want) {
+		t.Errorf("assignments %+v, want %+v", gs, want)
+	}
+}

@@ -291,6 +291,13 @@ func (u *Unit) MarshalBinary() ([]byte, error) {
 		e.Str(dc.InFunc)
 		e.Int(int64(dc.Line))
 	})
+	EncodeList(e, u.Assigns, func(a Assign) {
+		e.Str(a.To)
+		e.expr(a.From)
+		e.Int(int64(a.Line))
+		e.Str(a.InFunc)
+		e.branch(a.Branch)
+	})
 	return e.B, nil
 }
 
@@ -326,6 +333,11 @@ func (u *Unit) UnmarshalBinary(b []byte) error {
 	})
 	v.Decls = DecodeList(d, func() Decl {
 		return Decl{Name: d.Str(), Type: d.Type(), Kind: DeclKind(d.Int()), InFunc: d.Str(), Line: int(d.Int())}
+	})
+	v.Assigns = DecodeList(d, func() Assign {
+		a := Assign{To: d.Str(), From: d.expr(), Line: int(d.Int()), InFunc: d.Str()}
+		a.Branch = d.branch()
+		return a
 	})
 	if err := d.Done("unit"); err != nil {
 		return err

@@ -30,12 +30,16 @@ type extractor struct {
 	// fragFuncs are function bodies recognised in fragments without a
 	// function_definition node; they give InFunc to what lies inside.
 	fragFuncs []span
-	// pending records, for Calls, Casts and Decls whose function was not
+	// pending records, for Calls, Casts, Assigns and Decls whose function was not
 	// known during the walk, the byte offset to resolve against fragFuncs.
-	callOff, castOff []int
-	declOff          []int
+	callOff, castOff, assignOff []int
+	declOff                     []int
 	// inits are the byte ranges of initializer lists already extracted.
 	inits []span
+	// caseMemo and condMemo keep, per case statement and if condition,
+	// what branch has read of them: every call under one case shares it.
+	caseMemo map[*node]CaseLabel
+	condMemo map[*node]string
 	// members are indented file-scope function-pointer declarations: in a
 	// fragment, lines of a struct body whose header is outside the hunk.
 	members []pendingMember
@@ -117,6 +121,8 @@ func (x *extractor) walk(n *node, sc scope) {
 		x.call(n, sc)
 	case "cast_expression":
 		x.cast(n, sc)
+	case "assignment_expression":
+		x.assignment(n, sc)
 	case "initializer_list":
 		x.looseInit(n, sc)
 		return
@@ -242,6 +248,11 @@ func (x *extractor) finish() {
 	for i := 0; i+1 < len(x.castOff); i += 2 {
 		if name, ok := in(x.castOff[i+1]); ok {
 			x.u.Casts[x.castOff[i]].InFunc = name
+		}
+	}
+	for i := 0; i+1 < len(x.assignOff); i += 2 {
+		if name, ok := in(x.assignOff[i+1]); ok {
+			x.u.Assigns[x.assignOff[i]].InFunc = name
 		}
 	}
 	for i := 0; i+1 < len(x.declOff); i += 2 {

@@ -316,6 +316,9 @@ func (x *extractor) declaration(n *node, sc scope) {
 			x.initDecl(prefix, d, di, value, sc)
 			continue
 		}
+		if value != nil && kind == DeclLocal {
+			x.addAssign(di.name, value, di.nameNode, sc)
+		}
 		x.walk(value, sc)
 	}
 }

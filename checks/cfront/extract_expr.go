@@ -83,3 +83,25 @@ func (x *extractor) expr(n *node) Expr {
 	}
 	return e
 }
+
+// assignment handles an assignment_expression `name = expr` whose value
+// names an identifier.
+func (x *extractor) assignment(n *node, sc scope) {
+	l, r, op := n.child(fLeft), n.child(fRight), n.child(fOperator)
+	if l == nil || r == nil || l.kind != "identifier" || op == nil || x.text(op) != "=" {
+		return
+	}
+	x.addAssign(x.text(l), r, n, sc)
+}
+
+// addAssign records `to = value` when value names an identifier.
+func (x *extractor) addAssign(to string, value, at *node, sc scope) {
+	from := x.expr(value)
+	if from.Ident == "" {
+		return
+	}
+	x.u.Assigns = append(x.u.Assigns, Assign{To: to, From: from, Line: x.line(at), InFunc: sc.fn, Branch: x.branch(at)})
+	if sc.fn == "" {
+		x.assignOff = append(x.assignOff, len(x.u.Assigns)-1, int(at.start))
+	}
+}

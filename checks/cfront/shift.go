@@ -55,6 +55,11 @@ func (u *Unit) AppendShifted(v *Unit, delta int) {
 		d.Line += delta
 		u.Decls = append(u.Decls, d)
 	}
+	for _, a := range v.Assigns {
+		a.Line += delta
+		a.Branch = a.Branch.shifted(delta)
+		u.Assigns = append(u.Assigns, a)
+	}
 }
 
 // shifted is ft with its parameters' lines moved down by delta.

@@ -240,11 +240,13 @@ const (
 	fCondition
 	fConsequence
 	fAlternative
+	fLeft
+	fRight
 	numFields
 )
 
 // fieldNames are the grammar's names of the fields, indexed by field.
-var fieldNames = [numFields]string{"argument", "arguments", "body", "declarator", "function", "name", "operator", "parameters", "type", "value", "condition", "consequence", "alternative"}
+var fieldNames = [numFields]string{"argument", "arguments", "body", "declarator", "function", "name", "operator", "parameters", "type", "value", "condition", "consequence", "alternative", "left", "right"}
 
 // grammarInfo is what the extractor needs of the C grammar: the names of
 // its node types and the ids of the fields it reads.

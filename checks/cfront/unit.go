@@ -23,6 +23,9 @@ type Unit struct {
 	// Decls are all declared names with their types: parameters, locals,
 	// struct members and globals.
 	Decls []Decl
+	// Assigns are assignments of an identifier (possibly under casts or
+	// &) to a plain variable, and declarations initialised so.
+	Assigns []Assign
 	// Recovered is true when tree-sitter met a syntax error (often a
 	// macro it cannot know) and recovered from it: what it made of the
 	// code around the error depends on what surrounds it.
@@ -145,6 +148,19 @@ type Cast struct {
 	InFunc string
 	// Branch is where the cast sits among switch cases and if branches,
 	// nil outside any.
+	Branch *Branch
+}
+
+// Assign is `to = from;` or `T *to = from;` where to is a plain
+// identifier and from names one (vr = arg; struct x *p = arg;).
+type Assign struct {
+	To   string
+	From Expr
+	Line int
+	// InFunc is the enclosing function, "" if unknown.
+	InFunc string
+	// Branch is where the assignment sits among switch cases and if
+	// branches, nil outside any.
 	Branch *Branch
 }
 

@@ -36,6 +36,10 @@ func TestKargType(t *testing.T) {
 			{Check: id, File: sock, Line: 44, Symbol: "foo_sk_ioctl",
 				Msg: "foo_sk_ioctl() prepares struct foo_a_req buffer for FOOGETB, but foo_mr_ioctl() casts it to struct foo_b_req * for FOOGETB (net/foo/mr.c:17)"},
 		}},
+		{"a buffer of the wrong struct, read through an assignment from void * without a cast", "assigned", []checktest.Want{
+			{Check: id, File: sock, Line: 44, Symbol: "foo_sk_ioctl",
+				Msg: "foo_sk_ioctl() prepares struct foo_a_req buffer for FOOGETB, but foo_mr_ioctl() assigns it to a struct foo_b_req * for FOOGETB (net/foo/mr.c:17)"},
+		}},
 		{"a union whose member the command chooses", "union", nil},
 		{"a cast to the same struct through a typedef", "typedef", nil},
 		{"sizes from the series' struct definitions, names where a size is unknown", "sizes", []checktest.Want{

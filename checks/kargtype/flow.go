@@ -35,6 +35,8 @@ type use struct {
 	line    int
 	// path are the calls from the object's function to the handler.
 	path []hop
+	// assigned is true for `p = arg;` without a cast.
+	assigned bool
 }
 
 // follow lists the casts the object reaches.
@@ -81,18 +83,25 @@ func (r *review) walk(ctx context.Context, f fnRef, objIdx, cmdIdx int, cmds com
 			if !ok || c.To.User() {
 				continue
 			}
-			cl, ok := caseOn(c.Branch, cmd)
-			if !ok || slices.Contains(cl.Labels, "default") || !commandLabels(cl.Labels) {
-				// A cast outside a case of the command (or in its
-				// default) is not chosen per command: a generic
-				// container, a priv pointer.
+			out = append(out, r.usesAt(fn, b.Im, c.Line, c.Branch, cmd, cmds, to, path)...)
+		}
+		for _, a := range b.Assigns {
+			if a.From.Text != obj {
 				continue
 			}
-			here := cmds.narrow(c.Branch, cmd)
-			for _, x := range cl.Labels {
-				if here.allows(x) {
-					out = append(out, use{cmd: x, to: to, handler: fn, im: b.Im, line: c.Line, path: path})
-				}
+			// `p = arg;` where p is a U *: the implicit conversion from
+			// void * that kernel style prefers to a cast.
+			d, ok := localBefore(bodies, b.Im, a.To, a.Line)
+			if !ok {
+				continue
+			}
+			to, ok := castTarget(d.Type)
+			if !ok || d.Type.User() {
+				continue
+			}
+			for _, u := range r.usesAt(fn, b.Im, a.Line, a.Branch, cmd, cmds, to, path) {
+				u.assigned = true
+				out = append(out, u)
 			}
 		}
 		if depth >= maxHops {
@@ -120,6 +129,47 @@ func (r *review) walk(ctx context.Context, f fnRef, objIdx, cmdIdx int, cmds com
 		}
 	}
 	return out
+}
+
+// usesAt is what a cast of the object to U * (or its assignment to a
+// U *) at line l of handler fn reads: U for each command of the case of
+// the command switch around it that cmds lets through. None outside such
+// a case, or in its default: a cast not chosen per command is a generic
+// container's or a priv pointer's.
+func (r *review) usesAt(fn string, im *model.Image, l int, b *cfront.Branch, cmd string, cmds commands, to string, path []hop) []use {
+	cl, ok := caseOn(b, cmd)
+	if !ok || slices.Contains(cl.Labels, "default") || !commandLabels(cl.Labels) {
+		return nil
+	}
+	here := cmds.narrow(b, cmd)
+	var out []use
+	for _, x := range cl.Labels {
+		if here.allows(x) {
+			out = append(out, use{cmd: x, to: to, handler: fn, im: im, line: l, path: path})
+		}
+	}
+	return out
+}
+
+// localBefore is the declaration of local name that line l of image im
+// sees (see inScope).
+func localBefore(bodies []model.Body, im *model.Image, name string, l int) (cfront.Decl, bool) {
+	var best cfront.Decl
+	found, same := false, false
+	for _, b := range bodies {
+		for _, d := range b.Locals {
+			if d.Name != name {
+				continue
+			}
+			switch {
+			case b.Im == im && d.Line <= l && (!same || d.Line > best.Line):
+				best, found, same = d, true, true
+			case !found:
+				best, found = d, true
+			}
+		}
+	}
+	return best, found
 }
 
 // fnRef names a function as a call from file from reaches it.

@@ -29,14 +29,14 @@ func (r *review) finding(ctx context.Context, o object, ms []miss) checks.Findin
 	obj := fmt.Sprintf("%s %s%s", o.typ, o.decl.Name, size(o.typ))
 	var msg, why, fix string
 	if o.perCommand {
-		msg = fmt.Sprintf("%s() prepares %s for %s, but %s() casts it to %s * for %s (%s)",
-			o.fn, obj, first.cmd, first.handler, first.to, first.cmd, site(first.im, first.line))
+		msg = fmt.Sprintf("%s() prepares %s for %s, but %s() %s %s * for %s (%s)",
+			o.fn, obj, first.cmd, first.handler, first.verb(), first.to, first.cmd, site(first.im, first.line))
 		why = fmt.Sprintf("%s() passes &%s (%s%s) through %s, which reads it as %s%s for %s.",
 			o.fn, o.decl.Name, o.typ, size(o.typ), route(first.path), first.to, size(first.to), first.cmd)
 		fix = fmt.Sprintf("use `%s` for `%s`", first.to, first.cmd)
 	} else {
-		msg = fmt.Sprintf("%s reaches %s(), which casts it to %s * for %s (%s)",
-			obj, first.handler, first.to, first.cmd, site(first.im, first.line))
+		msg = fmt.Sprintf("%s reaches %s(), which %s %s * for %s (%s)",
+			obj, first.handler, first.verb(), first.to, first.cmd, site(first.im, first.line))
 		if first.guard != "" {
 			msg += fmt.Sprintf(": %s() prepares a buffer for %s only when %s, a test of the protocol number", first.caller, first.cmd, first.guard)
 			why = fmt.Sprintf("%s() prepares the %s buffer (in %s()) only for sockets where `%s` holds, but the protocol number does not choose the struct proto: a raw socket of any other protocol takes the generic path, which passes &%s through %s, which reads it as %s%s.",
@@ -87,6 +87,15 @@ func quoteAt(im *model.Image, l int) string {
 		return q[0]
 	}
 	return site(im, l) + ": " + strings.TrimSpace(im.Text(l))
+}
+
+// verb is how the handler takes the object: "casts it to" or "assigns it
+// to a".
+func (u use) verb() string {
+	if u.assigned {
+		return "assigns it to a"
+	}
+	return "casts it to"
 }
 
 // route names the calls from the object to the handler: "a() → b->cb

@@ -59,8 +59,11 @@ func (r *review) objects(ctx context.Context) []object {
 			continue
 		}
 		for _, c := range u.Calls {
+			if len(c.Args) < 2 || !hasAddrArg(c) {
+				continue
+			}
 			fn := im.Enclosing(c.InFunc, c.Line)
-			if fn == "" || !hasAddrArg(c) {
+			if fn == "" {
 				continue
 			}
 			key := fn + "|" + im.File

@@ -7,16 +7,17 @@ import (
 	"github.com/patchbot/patchbot/checks/cfront"
 )
 
-// Body is what one image shows of a function's body: the calls and casts
-// in it and the locals it declares, with image lines (Im.FileLine maps
-// them to the file).
+// Body is what one image shows of a function's body: the calls, casts
+// and assignments in it and the locals it declares, with image lines
+// (Im.FileLine maps them to the file).
 type Body struct {
 	// Def is the function's definition (its parameters), from the series
 	// or the tree.
-	Def   FuncSite
-	Im    *Image
-	Calls []cfront.Call
-	Casts []cfront.Cast
+	Def     FuncSite
+	Im      *Image
+	Calls   []cfront.Call
+	Casts   []cfront.Cast
+	Assigns []cfront.Assign
 	// Locals are the variables the body declares.
 	Locals []cfront.Decl
 	// Tree is true for a body read from the tree's copy of a file the
@@ -159,7 +160,7 @@ func (m *Model) findBodies(ctx context.Context, name, from string, k int) []Body
 			b := collect(Body{Def: def, Im: im}, m.Parse(ctx, im), func(inFunc string, l int) bool {
 				return im.Enclosing(inFunc, l) == name
 			})
-			if len(b.Calls)+len(b.Casts)+len(b.Locals) > 0 {
+			if len(b.Calls)+len(b.Casts)+len(b.Assigns)+len(b.Locals) > 0 {
 				out = append(out, b)
 			}
 		}
@@ -189,6 +190,11 @@ func collect(b Body, u *cfront.Unit, in func(inFunc string, l int) bool) Body {
 	for _, c := range u.Casts {
 		if in(c.InFunc, c.Line) {
 			b.Casts = append(b.Casts, c)
+		}
+	}
+	for _, a := range u.Assigns {
+		if in(a.InFunc, a.Line) {
+			b.Assigns = append(b.Assigns, a)
 		}
 	}
 	for _, d := range u.Decls {

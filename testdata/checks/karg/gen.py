@@ -152,7 +152,8 @@ int foo_mr_ioctl(struct sock *sk, int cmd, void __user *arg)
 """
 
 
-def mr_new(cast_a="struct foo_a_req", cast_b="struct foo_b_req", extra=""):
+def mr_new(cast_a="struct foo_a_req", cast_b="struct foo_b_req", extra="", implicit_b=False):
+    init_b = "arg" if implicit_b else f"({cast_b} *)arg"
     return f"""// SPDX-License-Identifier: GPL-2.0
 #include <net/foo.h>
 
@@ -169,7 +170,7 @@ int foo_mr_ioctl(struct sock *sk, int cmd, void *arg)
 		return 0;
 	}}
 	case FOOGETB: {{
-		{cast_b} *b = ({cast_b} *)arg;
+		{cast_b} *b = {init_b};
 
 		b->count[0] = foo_count(sk, 0);
 		return 0;
@@ -283,6 +284,8 @@ static inline bool foo_sk_is_mr(struct sock *sk)
 """))
 case("two-calls", "foo: pass kernel memory to the ioctl callback (the helper calls the handler)",
      sock=sock_new(buf_b="struct foo_a_req").replace("ret = sk->sk_prot->ioctl(sk, cmd, karg);", "ret = foo_mr_ioctl(sk, cmd, karg);"))
+case("assigned", "foo: pass kernel memory to the ioctl callback (wrong buffer, read without a cast)",
+     sock=sock_new(buf_b="struct foo_a_req"), mr=mr_new(implicit_b=True))
 case("union", "foo: pass kernel memory to the ioctl callback (a union for FOOGETB)",
      sock=sock_new(buf_b="union foo_req"))
 case("typedef", "foo: pass kernel memory to the ioctl callback (a typedef in the handler)",
