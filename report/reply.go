@@ -91,7 +91,7 @@ func ReplyBody(in ReplyInput) string {
 	switch len(in.Findings) {
 	case 0:
 		if in.Checks == nil {
-			b.WriteString("No problems found by the checks patchbot runs (dropped __user, callback signatures, unconverted callback implementers).\n\n")
+			b.WriteString("No problems found by the checks patchbot runs (dropped __user, callback signatures, unconverted callback implementers, ioctl buffer types behind void *).\n\n")
 		} else {
 			fmt.Fprintf(&b, "No problems found by the checks enabled here (%s).\n\n", strings.Join(in.Checks, ", "))
 		}
