@@ -18,7 +18,7 @@ SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 all: build
 
 build:
-	$(GO) build -o bin/patchbot ./cmd/patchbot
+	$(GO) build -buildvcs=auto -o bin/patchbot ./cmd/patchbot
 
 # deps installs only what is missing, so it is cheap on a machine that has
 # everything already.

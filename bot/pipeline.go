@@ -18,6 +18,7 @@ import (
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
 	"github.com/patchbot/patchbot/series"
+	"github.com/patchbot/patchbot/version"
 )
 
 // Series record statuses the pipeline writes (SeriesRecord.Status).
@@ -534,7 +535,7 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 // series seriesID, and the addresses it counts against in the rate limits
 // (its To); recipients over the cap are logged.
 func (p *Pipeline) compose(target *mail.Message, replyID, seriesID string, in report.ReplyInput, log *slog.Logger) (*mail.Reply, []string, error) {
-	sig := report.ReplySignature(seriesID, in.Tree)
+	sig := report.ReplySignature(seriesID, in.Tree, version.Read().Short())
 	if p.opts.Signature != "" {
 		sig += "\n" + p.opts.Signature
 	}

@@ -82,7 +82,7 @@ func (c *Config) validate(checks []string) []error {
 	if c.Reply.MaxRecipients < 1 {
 		add(keyErr("reply.max_recipients", "write a number of addresses, at least 1 (the default is 10)", "%d is not a number of recipients", c.Reply.MaxRecipients))
 	} else if len(c.Reply.Cc)+1 > c.Reply.MaxRecipients {
-		add(keyErr("reply.max_recipients", "raise it or copy fewer addresses in reply.cc", "%d leaves no room for the author and the %d addresses of reply.cc", c.Reply.MaxRecipients, len(c.Reply.Cc)))
+		add(keyErr("reply.max_recipients", "raise it or copy fewer addresses in reply.cc", "%d leaves no room for the author and the %s of reply.cc", c.Reply.MaxRecipients, addresses(len(c.Reply.Cc))))
 	}
 
 	// [checks]
@@ -186,4 +186,12 @@ func validDomain(d string) bool {
 		}
 	}
 	return true
+}
+
+// addresses is "1 address" or "N addresses".
+func addresses(n int) string {
+	if n == 1 {
+		return "1 address"
+	}
+	return fmt.Sprintf("%d addresses", n)
 }

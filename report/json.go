@@ -8,12 +8,15 @@ import (
 
 	"github.com/patchbot/patchbot/checks"
 	"github.com/patchbot/patchbot/series"
+	"github.com/patchbot/patchbot/version"
 )
 
 // JSONReport is the top-level object of `patchbot check --format json`.
 // Field names are a contract read by other tools: add fields, never rename.
 type JSONReport struct {
 	Series []JSONSeries `json:"series"`
+	// Patchbot is the build that wrote the report.
+	Patchbot version.Info `json:"patchbot"`
 }
 
 // JSONSeries is one series in the JSON report.
@@ -54,7 +57,7 @@ type JSONVersion struct {
 
 // BuildJSON converts results into the JSON report structure.
 func BuildJSON(rs []review.Result) JSONReport {
-	out := JSONReport{Series: make([]JSONSeries, 0, len(rs))}
+	out := JSONReport{Series: make([]JSONSeries, 0, len(rs)), Patchbot: version.Read()}
 	for _, r := range rs {
 		out.Series = append(out.Series, jsonSeries(r))
 	}

@@ -84,9 +84,9 @@ func ReplyBody(in ReplyInput) string {
 			}
 		}
 		fmt.Fprintf(&b, "Compared with v%d: %s, %s, %s.\n\n", in.Previous,
-			plural(newN, "new finding", "new findings"),
-			plural(len(in.Findings)-newN, "still present", "still present"),
-			plural(len(in.Fixed), "fixed", "fixed"))
+			Plural(newN, "new finding", "new findings"),
+			Plural(len(in.Findings)-newN, "still present", "still present"),
+			Plural(len(in.Fixed), "fixed", "fixed"))
 	}
 	switch len(in.Findings) {
 	case 0:
@@ -131,10 +131,10 @@ func followUpBody(in ReplyInput) string {
 	}
 	var change []string
 	if len(in.Findings) > 0 {
-		change = append(change, plural(len(in.Findings), "finding is new", "findings are new"))
+		change = append(change, Plural(len(in.Findings), "finding is new", "findings are new"))
 	}
 	if len(in.Fixed) > 0 {
-		change = append(change, plural(len(in.Fixed), "finding of the first review no longer holds", "findings of the first review no longer hold"))
+		change = append(change, Plural(len(in.Fixed), "finding of the first review no longer holds", "findings of the first review no longer hold"))
 	}
 	fmt.Fprintf(&b, "%s of %s arrived after patchbot had reviewed the series; with %s, %s.\n\n",
 		late, seriesLabel(s), pronoun(len(in.Late)), strings.Join(change, ", and "))
@@ -186,14 +186,25 @@ func writeReportedBy(b *strings.Builder, in ReplyInput) {
 	b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
 }
 
-// ReplySignature is the text after the "-- " line of a reply: how to
-// reproduce the review locally with the exact patchbot command.
-func ReplySignature(msgid string, tree bool) string {
+// DocsURL is where patchbot's documentation is, for replies to point at.
+const DocsURL = "https://github.com/patchbot/patchbot#readme"
+
+// ReplySignature is the text after the "-- " line of a reply: which
+// patchbot build reviewed (build names it, version.Info.Short), where its
+// documentation is, and how to reproduce the review locally with the
+// exact patchbot command.
+func ReplySignature(msgid string, tree bool, build string) string {
 	cmd := "patchbot check -"
 	if tree {
 		cmd = "patchbot check --tree /path/to/linux -"
 	}
-	return "patchbot: kernel patch review bot. To reproduce locally:\n" +
+	name := "patchbot"
+	if build != "" {
+		name += " " + build
+	}
+	return name + ", kernel patch review bot\n" +
+		"Documentation: " + DocsURL + "\n" +
+		"To reproduce locally:\n" +
 		"    b4 am -o - '" + strings.ReplaceAll(msgid, "'", "") + "' | " + cmd
 }
 
@@ -357,7 +368,9 @@ func missingList(s *series.Series) string {
 	return " " + parts[0]
 }
 
-func plural(n int, one, many string) string {
+// Plural is n with the singular or the plural of a noun: "1 patch",
+// "3 patches", "0 patches".
+func Plural(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}

@@ -83,7 +83,7 @@ func TestReplyBodyGolden(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := strings.TrimRight(ReplyBody(tt.in), "\n") + "\n\n-- \n" + ReplySignature(tt.in.Series.ID, tt.in.Tree) + "\n"
+			got := strings.TrimRight(ReplyBody(tt.in), "\n") + "\n\n-- \n" + ReplySignature(tt.in.Series.ID, tt.in.Tree, "v1.0.0") + "\n"
 			checkReplyInvariants(t, got)
 			path := filepath.Join("testdata", "reply-body", tt.name+".golden")
 			if *update {

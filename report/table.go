@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/patchbot/patchbot/review"
+	"github.com/patchbot/patchbot/version"
 
 	"github.com/patchbot/patchbot/series"
 )
@@ -116,7 +117,8 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 	if len(legend) > 0 {
 		ew.printf("\n%s\nvN< = a newer version of the series exists\n", strings.Join(legend, ", "))
 	}
-	ew.printf("%d series from %d mails (%d not patches)\n%s\n", len(t.Items), t.Mails, t.Skipped, stateCounts(t))
+	ew.printf("%s from %s (%s)\n%s\n", Plural(len(t.Items), "series", "series"), Plural(t.Mails, "mail", "mails"),
+		Plural(t.Skipped, "not a patch", "not patches"), stateCounts(t))
 	return ew.err
 }
 
@@ -127,7 +129,12 @@ func stateCounts(t *review.Triage) string {
 	}
 	var parts []string
 	for _, st := range []string{review.TriageErrors, review.TriageWarnings, review.TriageIncomplete, review.TriageClean, review.TriageSuperseded} {
-		parts = append(parts, fmt.Sprintf("%d %s", n[st], st))
+		label := st
+		if st == review.TriageErrors || st == review.TriageWarnings {
+			// "1 with errors", not "1 errors": the state is a label.
+			label = "with " + st
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n[st], label))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -201,6 +208,8 @@ type JSONTriage struct {
 	// patches.
 	Mails   int `json:"mails"`
 	Skipped int `json:"skipped"`
+	// Patchbot is the build that wrote the triage.
+	Patchbot version.Info `json:"patchbot"`
 }
 
 // JSONTriageSeries is one row: the series as `check --format json` gives
@@ -226,7 +235,7 @@ type JSONTriageSeries struct {
 
 // BuildTriageJSON converts a triage into its JSON form.
 func BuildTriageJSON(t *review.Triage) JSONTriage {
-	out := JSONTriage{Series: make([]JSONTriageSeries, 0, len(t.Items)), Mails: t.Mails, Skipped: t.Skipped}
+	out := JSONTriage{Series: make([]JSONTriageSeries, 0, len(t.Items)), Mails: t.Mails, Skipped: t.Skipped, Patchbot: version.Read()}
 	for _, it := range t.Items {
 		s := it.Result.Series
 		js := JSONTriageSeries{

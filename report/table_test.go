@@ -24,7 +24,7 @@ func TestWriteTable(t *testing.T) {
 			"incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with a very …",
 			"superseded  1  -  - 1/1            v2<  2026-11-19",
 			"DU = dropped-user, CS = callback-signature, UI = unconverted-implementer\n",
-			"4 series from 12 mails (3 not patches)\n1 errors, 0 warnings, 1 incomplete, 1 clean, 1 superseded",
+			"4 series from 12 mails (3 not patches)\n1 with errors, 0 with warnings, 1 incomplete, 1 clean, 1 superseded",
 		}, false},
 		{"coloured", TableOptions{Color: true}, []string{ansiRed + "errors    " + ansiReset, ansiDim + "superseded" + ansiReset}, true},
 	}

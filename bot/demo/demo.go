@@ -24,6 +24,7 @@ import (
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
 	"github.com/patchbot/patchbot/internal/imapmem"
+	"github.com/patchbot/patchbot/report"
 	demodata "github.com/patchbot/patchbot/testdata/demo"
 )
 
@@ -284,8 +285,9 @@ func Print(w io.Writer, r *Result) error {
 		b.WriteByte('\n')
 	}
 	s := r.Stats
-	fmt.Fprintf(&b, "=== summary\n%d mails in %d series read over IMAP; %d series reviewed: %d replies sent by SMTP, %d clean (no reply), %d held, %d failed; %s.\n",
-		r.Mails, r.Series, s.SeriesReviewed, len(r.Replies), s.Clean, s.Held, s.Failed, r.Elapsed.Round(10*time.Millisecond))
+	fmt.Fprintf(&b, "=== summary\n%s in %d series read over IMAP; %d series reviewed: %s sent by SMTP, %d clean (no reply), %d held, %d failed; %s.\n",
+		report.Plural(r.Mails, "mail", "mails"), r.Series, s.SeriesReviewed, report.Plural(len(r.Replies), "reply", "replies"),
+		s.Clean, s.Held, s.Failed, r.Elapsed.Round(10*time.Millisecond))
 	_, err := io.WriteString(w, b.String())
 	return err
 }

@@ -22,6 +22,9 @@ func (r *review) finding(ctx context.Context, o object, ms []miss) checks.Findin
 	first := ms[0]
 	size := func(t string) string {
 		if l, ok := r.layoutOf(ctx, t, 0); ok {
+			if l.size == 1 {
+				return " (1 byte)"
+			}
 			return fmt.Sprintf(" (%d bytes)", l.size)
 		}
 		return ""

@@ -306,7 +306,7 @@ func printSkipped(w io.Writer, skipped []series.Skip, verbose bool) {
 		fmt.Fprintf(w, "patchbot: %s <%s>: skipped: %s\n", s.Source, s.MessageID, s.Reason)
 	}
 	if replies > 0 {
-		fmt.Fprintf(w, "patchbot: %d replies skipped (-v lists them)\n", replies)
+		fmt.Fprintf(w, "patchbot: %s skipped (-v lists them)\n", report.Plural(replies, "reply", "replies"))
 	}
 }
 

@@ -53,6 +53,7 @@ func commands() []command {
 		{"triage", "triage a mailbox for maintainers: series that need attention first (table, --json, --html, --mark)", runTriage},
 		{"watch", "run the list bot: watch an IMAP mailbox, review series, reply", runWatch},
 		{"demo", "run the list bot on built-in example series with in-process IMAP and SMTP servers", runDemo},
+		{"version", "print which build this is (also --version): module version and VCS revision", runVersion},
 		{"help", "show help for patchbot or one of its commands", nil},
 	}
 }
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, in io.Reader, out, errw io.Writer) 
 	}
 	name := args[0]
 	switch name {
+	case "--version", "-version":
+		return runVersion(ctx, args[1:], std)
 	case "help", "-h", "--help":
 		if len(args) > 1 {
 			return run(ctx, []string{args[1], "-h"}, in, out, errw)

@@ -6,6 +6,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
 )
 
@@ -32,7 +33,7 @@ func (f runFigures) write(w io.Writer) {
 	}
 	p := st.Parses
 	// Maxrss is in KiB on Linux.
-	fmt.Fprintf(w, "patchbot: stats: %d mails, %d series reviewed (%s); parses: %d from memory, %d from the store, %d parsed (%.1f MB of C); %.2fs wall, %.2fs CPU, peak RSS %d MB\n",
-		f.mails, st.Series, tree, p.Hits, p.StoreHits, p.Parsed, float64(p.ParsedBytes)/1e6,
+	fmt.Fprintf(w, "patchbot: stats: %s, %d series reviewed (%s); parses: %d from memory, %d from the store, %d parsed (%.1f MB of C); %.2fs wall, %.2fs CPU, peak RSS %d MB\n",
+		report.Plural(f.mails, "mail", "mails"), st.Series, tree, p.Hits, p.StoreHits, p.Parsed, float64(p.ParsedBytes)/1e6,
 		time.Since(f.start).Seconds(), cpu.Seconds(), ru.Maxrss/1024)
 }

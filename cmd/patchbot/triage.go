@@ -294,8 +294,8 @@ func markTriage(ctx context.Context, cfg mail.IMAPConfig, in triageInput, t *rev
 	if err := mail.MarkIMAP(ctx, cfg, in.uidValidity, marks); err != nil {
 		return err
 	}
-	fmt.Fprintf(errw, "patchbot: marked %d mails %s and %d mails %s\n",
-		len(marks[mail.IMAPKeywordFindings]), mail.IMAPKeywordFindings,
-		len(marks[mail.IMAPKeywordClean]), mail.IMAPKeywordClean)
+	fmt.Fprintf(errw, "patchbot: marked %s %s and %s %s\n",
+		report.Plural(len(marks[mail.IMAPKeywordFindings]), "mail", "mails"), mail.IMAPKeywordFindings,
+		report.Plural(len(marks[mail.IMAPKeywordClean]), "mail", "mails"), mail.IMAPKeywordClean)
 	return nil
 }
