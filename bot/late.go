@@ -83,7 +83,7 @@ func (p *Pipeline) followUp(ctx context.Context, s *series.Series, prior ref, lo
 		late = append(late, strconv.Itoa(pt.Index)+"/"+strconv.Itoa(whole.Total))
 	}
 	target := replyTarget(s, nil)
-	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, Verdict: res.Verdict,
+	in := report.ReplyInput{Series: whole, Findings: added, Fixed: gone, Late: late, Tree: run.Tree, TreeHead: run.TreeHead, Verdict: res.Verdict,
 		ReportedBy: p.opts.From.String(), Checks: p.opts.Review.Restricted()}
 	r, rateKeys, err := p.compose(target, replyID, whole.ID, in, log)
 	if err != nil {

@@ -386,7 +386,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 			// Not started: the context ended; the mail stays pending.
 			continue
 		}
-		retry, err := p.handle(ctx, s, rv, run.Tree)
+		retry, err := p.handle(ctx, s, rv, run.Tree, run.TreeHead)
 		if err != nil {
 			return d.next, err
 		}
@@ -400,7 +400,7 @@ func (p *Pipeline) process(ctx context.Context) (time.Time, error) {
 // handle answers one reviewed series; tree says the review used the
 // kernel tree. A non-zero retry says a rate limit held the reply back
 // until then. Errors are the store's.
-func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Result, tree bool) (retry time.Time, err error) {
+func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Result, tree bool, treeHead string) (retry time.Time, err error) {
 	key := SeriesKey(s.ID, s.Version)
 	log := p.log.With("series", key, "title", s.Title)
 	if pe, ok := errors.AsType[*review.PanicError](rv.Err); ok {
@@ -448,7 +448,7 @@ func (p *Pipeline) handle(ctx context.Context, s *series.Series, rv review.Resul
 	for i, f := range findings {
 		fps[i] = report.Fingerprint(f)
 	}
-	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: tree, ReportedBy: p.opts.From.String(),
+	in := report.ReplyInput{Series: s, Findings: findings, Verdict: rv.Verdict, Tree: tree, TreeHead: treeHead, ReportedBy: p.opts.From.String(),
 		Checks: p.opts.Review.Restricted()}
 	if !s.Complete {
 		in.Grace = p.opts.Grace.String()
@@ -536,6 +536,11 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 // (its To); recipients over the cap are logged.
 func (p *Pipeline) compose(target *mail.Message, replyID, seriesID string, in report.ReplyInput, log *slog.Logger) (*mail.Reply, []string, error) {
 	sig := report.ReplySignature(seriesID, in.Tree, version.Read().Short())
+	if p.opts.CcList {
+		// The reply copies the list: lore will have it under its
+		// Message-ID, which the Closes: tag can point at.
+		in.ReportURL = report.LoreURL(replyID)
+	}
 	if p.opts.Signature != "" {
 		sig += "\n" + p.opts.Signature
 	}

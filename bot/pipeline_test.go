@@ -453,6 +453,13 @@ func TestPipelineAddressing(t *testing.T) {
 			if cc := emails(got[0].Cc); strings.Join(cc, ",") != strings.Join(tt.wantCc, ",") {
 				t.Errorf("Cc %v, want %v", cc, tt.wantCc)
 			}
+			// A reply the list gets is on lore under its Message-ID: the
+			// tag block pairs Closes: with Reported-by:, as checkpatch
+			// wants; a private reply has no public URL to close.
+			closes := "| Closes: https://lore.kernel.org/r/" + strings.Trim(got[0].MessageID, "<>")
+			if has := strings.Contains(got[0].Body, closes); has != tt.opts.CcList {
+				t.Errorf("Closes: tag present %v with cc_list %v:\n%s", has, tt.opts.CcList, got[0].Body)
+			}
 		})
 	}
 }

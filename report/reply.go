@@ -37,8 +37,14 @@ type ReplyInput struct {
 	// Reported-by tag ("patchbot <bot@example.org>"); no tag when empty.
 	ReportedBy string
 	// Tree says the review used a kernel tree: the reproduction command
-	// then carries --tree.
-	Tree bool
+	// then carries --tree. TreeHead is the tree's git HEAD revision, ""
+	// when it is not a git checkout (or for a review without a tree).
+	Tree     bool
+	TreeHead string
+	// ReportURL is where the reply itself will be archived (lore, when it
+	// copies the list): the Closes: tag beside Reported-by points there.
+	// Without it the reply asks for Reported-by alone.
+	ReportURL string
 	// Verdict is the checks policy's reading of the findings (pass, warn,
 	// fail), carried in the reply's X-Patchbot-Verdict header.
 	Verdict string
@@ -75,6 +81,7 @@ func ReplyBody(in ReplyInput) string {
 			missingList(s), wait)
 	}
 	b.WriteByte('\n')
+	writeContext(&b, in)
 
 	if in.Previous > 0 {
 		newN := 0
@@ -100,12 +107,7 @@ func ReplyBody(in ReplyInput) string {
 	default:
 		fmt.Fprintf(&b, "It found the following %d problems:\n\n", len(in.Findings))
 	}
-	for i, f := range in.Findings {
-		writeReplyFinding(&b, s, f, in.Previous > 0 && in.Still[Fingerprint(f)], in.Previous)
-		if i < len(in.Findings)-1 {
-			b.WriteByte('\n')
-		}
-	}
+	writeReplyFindings(&b, s, in.Findings, func(f checks.Finding) bool { return in.Previous > 0 && in.Still[Fingerprint(f)] }, in.Previous)
 	if len(in.Fixed) > 0 {
 		if len(in.Findings) > 0 {
 			b.WriteByte('\n')
@@ -138,12 +140,7 @@ func followUpBody(in ReplyInput) string {
 	}
 	fmt.Fprintf(&b, "%s of %s arrived after patchbot had reviewed the series; with %s, %s.\n\n",
 		late, seriesLabel(s), pronoun(len(in.Late)), strings.Join(change, ", and "))
-	for i, f := range in.Findings {
-		writeReplyFinding(&b, s, f, false, 0)
-		if i < len(in.Findings)-1 {
-			b.WriteByte('\n')
-		}
-	}
+	writeReplyFindings(&b, s, in.Findings, func(checks.Finding) bool { return false }, 0)
 	if len(in.Fixed) > 0 {
 		if len(in.Findings) > 0 {
 			b.WriteByte('\n')
@@ -182,8 +179,13 @@ func writeReportedBy(b *strings.Builder, in ReplyInput) {
 	if len(in.Findings) > 1 {
 		what = "these"
 	}
-	fmt.Fprintf(b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following tag:\n", what)
-	b.WriteString(strings.TrimRight(mail.QuoteLines([]string{"Reported-by: " + in.ReportedBy}, "| "), "\n") + "\n")
+	tags := []string{"Reported-by: " + in.ReportedBy}
+	if in.ReportURL != "" {
+		tags = append(tags, "Closes: "+in.ReportURL)
+	}
+	fmt.Fprintf(b, "\nIf you fix %s in a separate patch rather than in a new version of this series, kindly add the following %s:\n",
+		what, map[bool]string{false: "tag", true: "tags"}[len(tags) > 1])
+	b.WriteString(strings.TrimRight(mail.QuoteLines(tags, "| "), "\n") + "\n")
 }
 
 // DocsURL is where patchbot's documentation is, for replies to point at.
@@ -233,12 +235,71 @@ func FingerprintLabel(fp string) string {
 // ":34". The capture keeps the text before the number.
 var lineNumbers = regexp.MustCompile(`(\bline |:)\d+`)
 
-// writeReplyFinding writes one finding, bottom-posted: where it is, the
-// quoted lines, then the diagnosis and why.
-func writeReplyFinding(b *strings.Builder, s *series.Series, f checks.Finding, still bool, prev int) {
-	if where := patchLabel(s, f.MessageID); where != "" {
-		fmt.Fprintf(b, "In %s:\n\n", where)
+// writeReplyFindings writes the findings in order, one "In patch k/N"
+// heading for each run of findings in one mail.
+func writeReplyFindings(b *strings.Builder, s *series.Series, fs []checks.Finding, still func(checks.Finding) bool, prev int) {
+	last := ""
+	for i, f := range fs {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		if where := patchLabel(s, f.MessageID); where != "" && where != last {
+			fmt.Fprintf(b, "In %s:\n\n", where)
+			last = where
+		}
+		writeReplyFinding(b, f, still(f), prev)
 	}
+}
+
+// writeContext says what the review was made against, as the kernel test
+// robot does: the tree (and its revision) or none, the base the series
+// names, and the series on lore.
+func writeContext(b *strings.Builder, in ReplyInput) {
+	switch {
+	case in.Tree && in.TreeHead != "":
+		fmt.Fprintf(b, "tree:       %s (the kernel tree's git HEAD)\n", shortRev(in.TreeHead))
+	case in.Tree:
+		b.WriteString("tree:       a kernel tree that is not a git checkout\n")
+	default:
+		b.WriteString("tree:       none (checked without a tree: the diffs alone)\n")
+	}
+	if base := seriesBase(in.Series); base != "" {
+		fmt.Fprintf(b, "base:       %s (the series' base-commit)\n", shortRev(base))
+	}
+	if u := LoreURL(in.Series.ID); u != "" {
+		fmt.Fprintf(b, "patch link: %s\n", u)
+	}
+	b.WriteByte('\n')
+}
+
+// shortRev is a git revision's first 12 digits.
+func shortRev(rev string) string {
+	if len(rev) > 12 {
+		return rev[:12]
+	}
+	return rev
+}
+
+// seriesBase is the base-commit the series names, "" when none.
+func seriesBase(s *series.Series) string {
+	for _, p := range s.Patches {
+		if p.BaseCommit != "" {
+			return p.BaseCommit
+		}
+	}
+	if s.Cover != nil {
+		if i := strings.LastIndex(s.Cover.Body, "\nbase-commit: "); i >= 0 {
+			if f := strings.Fields(s.Cover.Body[i+len("\nbase-commit: "):]); len(f) > 0 {
+				return f[0]
+			}
+		}
+	}
+	return ""
+}
+
+// writeReplyFinding writes one finding, bottom-posted: the quoted lines,
+// then the diagnosis and why.
+func writeReplyFinding(b *strings.Builder, f checks.Finding, still bool, prev int) {
 	if q := quoteFinding(f); q != "" {
 		b.WriteString(q)
 		b.WriteByte('\n')
@@ -319,7 +380,7 @@ const trailerLike = mail.CollectedTrailer
 // quotes, tags and gcc-style diagnostics, which people grep and paste
 // and editors jump to the file:line of.
 func keepWhole(l string) bool {
-	return strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || gccLocation.MatchString(l)
+	return strings.HasPrefix(l, "> ") || strings.HasPrefix(l, "| ") || strings.HasPrefix(l, "patch link: ") || gccLocation.MatchString(l)
 }
 
 var gccLocation = regexp.MustCompile(`^[\w./+-]+:\d+:`)

@@ -34,6 +34,14 @@ func replySeries(complete bool) *series.Series {
 	return s
 }
 
+// based gives s's patches the base-commit git format-patch --base writes.
+func based(s *series.Series) *series.Series {
+	for _, p := range s.Patches {
+		p.BaseCommit = "7261f07089e2fe656a308e6a2cd2c5a4cdcab6be"
+	}
+	return s
+}
+
 var droppedUser = checks.Finding{
 	Check: "dropped-user", Severity: checks.SeverityWarning, File: "net/foo/af_foo.c", Line: 42,
 	Symbol:    "foo_copy:dst",
@@ -70,6 +78,12 @@ func TestReplyBodyGolden(t *testing.T) {
 		in   ReplyInput
 	}{
 		{"one-finding-in-a-patch", ReplyInput{Series: replySeries(true), Findings: []checks.Finding{droppedUser}, ReportedBy: "patchbot <bot@example.org>"}},
+		// With a tree at a known revision, a base-commit the series names, a
+		// reply that copies the list (so Closes: can point at it on lore),
+		// and two findings in one patch under one heading.
+		{"tree-base-closes-one-heading", ReplyInput{Series: based(replySeries(true)), Findings: []checks.Finding{droppedUser, moved},
+			Tree: true, TreeHead: "0123456789abcdef0123456789abcdef01234567", ReportedBy: "patchbot <bot@example.org>",
+			ReportURL: "https://lore.kernel.org/r/patchbot.0011223344556677@example.org"}},
 		{"series-level-and-patch-findings", ReplyInput{Series: replySeries(true), Findings: []checks.Finding{unconverted, droppedUser}, ReportedBy: "patchbot <bot@example.org>", Tree: true}},
 		{"incomplete-series", ReplyInput{Series: replySeries(false), Findings: []checks.Finding{droppedUser}, Grace: "10m0s"}},
 		{"new-version-still-and-fixed", ReplyInput{Series: replySeries(true), Findings: []checks.Finding{moved},

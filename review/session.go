@@ -99,8 +99,10 @@ type Run struct {
 	// Results has one result per series reviewed, in the order given;
 	// series not started when the context ended are left out.
 	Results []Result
-	// Tree reports whether the kernel tree was used.
-	Tree bool
+	// Tree reports whether the kernel tree was used; TreeHead is its git
+	// HEAD revision ("" when it is not a git checkout).
+	Tree     bool
+	TreeHead string
 	// Err is the context's error when the run was cut short.
 	Err error
 	// Stats are the run's figures (for patchbot's --stats line).
@@ -193,6 +195,9 @@ func (s *Session) Review(ctx context.Context, ss []*series.Series) (*Run, error)
 		return res
 	})
 	run := &Run{Tree: r.tree(), Err: ctx.Err(), Stats: RunStats{Parses: r.env.Parses.Counts()}}
+	if run.Tree {
+		run.TreeHead = model.TreeHead(r.env)
+	}
 	for i, res := range results {
 		if reviewed[i] {
 			run.Results = append(run.Results, res)

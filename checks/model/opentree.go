@@ -145,3 +145,12 @@ func boundFuncNeedles(x *tree.Index, rules []Rule, have []string) []string {
 	}
 	return out
 }
+
+// TreeHead is the git HEAD revision of env's kernel tree, "" without a
+// tree or when it is not a git checkout (see tree.GitHead).
+func TreeHead(env *Env) string {
+	if env == nil || env.Tree == nil {
+		return ""
+	}
+	return tree.GitHead(env.Tree.Root)
+}
