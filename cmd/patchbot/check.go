@@ -50,6 +50,7 @@ const (
 	formatJSON       = "json"
 	formatB4         = "b4"
 	formatCheckpatch = "checkpatch"
+	formatShort      = "short"
 )
 
 // --fail-on levels: which findings make `check` exit with exitFindings.
@@ -64,9 +65,10 @@ const (
 const treeAuto = "auto"
 
 // quiet reports whether the format is read by a program that takes
-// stderr lines for findings (b4 prep/am) or needs no chatter.
+// stderr lines for findings (b4 prep/am) or needs no chatter (a hook, run
+// once a patch).
 func (o checkOptions) quiet() bool {
-	return o.format == formatB4 || o.format == formatCheckpatch
+	return o.format == formatB4 || o.format == formatCheckpatch || o.format == formatShort
 }
 
 // checkBar returns a progress bar on stderr (drawn only when stderr is a
@@ -83,7 +85,7 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 	holdMemoryBudget()
 	var opt checkOptions
 	fs := newFlagSet("check", "[options] [PATH...]", checkExamples, std.err)
-	fs.StringVar(&opt.format, "format", formatText, "output `FORMAT`: text, json, b4 (b4 review's check JSON) or checkpatch (checkpatch --terse lines, for b4 prep/am --check)")
+	fs.StringVar(&opt.format, "format", formatText, "output `FORMAT`: text, json, b4 (b4 review's check JSON), checkpatch (checkpatch --terse lines, for b4 prep/am --check) or short (one line a clean patch, the findings explained otherwise: for hooks)")
 	fs.StringVar(&opt.gitRange, "git", "", "review `RANGE` of the current git repository (git format-patch --stdout RANGE)")
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (never written to); \"auto\" uses the git checkout of the current directory when it is a kernel tree")
 	fs.StringVar(&opt.failOn, "fail-on", failOnAny, "exit 1 on `LEVEL`: any finding, warning (errors and warnings), error (errors only) or never")
@@ -98,9 +100,9 @@ func runCheck(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 	switch opt.format {
-	case formatText, formatJSON, formatB4, formatCheckpatch:
+	case formatText, formatJSON, formatB4, formatCheckpatch, formatShort:
 	default:
-		return reportUsage(std.err, usageError{fmt.Sprintf("unknown --format %q: use text, json, b4 or checkpatch", opt.format)})
+		return reportUsage(std.err, usageError{fmt.Sprintf("unknown --format %q: use text, json, b4, checkpatch or short", opt.format)})
 	}
 	switch opt.failOn {
 	case failOnAny, failOnWarning, failOnError, failOnNever:
@@ -323,6 +325,8 @@ func writeResults(w io.Writer, results []review.Result, opt checkOptions, policy
 		return report.WriteB4(w, results, report.B4Options{WarningsFail: warningsFail})
 	case formatCheckpatch:
 		return report.WriteCheckpatch(w, results, warningsFail)
+	case formatShort:
+		return report.WriteShort(w, results)
 	}
 	return report.WriteText(w, results, report.TextOptions{Verbose: opt.verbose})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -132,8 +133,9 @@ var (
 )
 
 // scratchRepo makes a git repository holding the scratch tree with the
-// sendemail-validate hook of contrib/ installed through core.hooksPath,
-// and one branch per commit named after its key.
+// sendemail-validate hook of contrib/ installed as its comment says (into
+// `git rev-parse --git-path hooks`), and one branch per commit named
+// after its key.
 func scratchRepo(t *testing.T, branches map[string]scratchCommit) string {
 	t.Helper()
 	if _, err := exec.LookPath("git"); err != nil {
@@ -143,19 +145,21 @@ func scratchRepo(t *testing.T, branches map[string]scratchCommit) string {
 	for name, body := range scratchTree {
 		writeFile(t, filepath.Join(dir, name), body)
 	}
-	hooks := filepath.Join(t.TempDir(), "hooks")
 	hook, err := os.ReadFile("../../contrib/sendemail-validate")
 	if err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(hooks, "sendemail-validate"), string(hook))
-	if err := os.Chmod(filepath.Join(hooks, "sendemail-validate"), 0o755); err != nil {
 		t.Fatal(err)
 	}
 	git(t, dir, "init", "-q", "-b", "master")
 	git(t, dir, "config", "user.name", "Ada Lovelace")
 	git(t, dir, "config", "user.email", "ada@example.org")
-	git(t, dir, "config", "core.hooksPath", hooks)
+	hooks := strings.TrimSpace(git(t, dir, "rev-parse", "--git-path", "hooks"))
+	if !filepath.IsAbs(hooks) {
+		hooks = filepath.Join(dir, hooks)
+	}
+	writeFile(t, filepath.Join(hooks, "sendemail-validate"), string(hook))
+	if err := os.Chmod(filepath.Join(hooks, "sendemail-validate"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	git(t, dir, "add", ".")
 	git(t, dir, "commit", "-q", "-m", "foo: the foo protocol")
 	for name, c := range branches {
@@ -232,7 +236,7 @@ func TestSendEmailValidateHook(t *testing.T) {
 		refused bool
 		want    string
 	}{
-		{"clean patch is sent", "clean", "", false, ""},
+		{"clean patch is sent, with one line", "clean", "", false, "no findings"},
 		{"error refuses the send", "error", "", true, "error: conflicting types for 'foo_probe'"},
 		{"warning passes by default", "warning", "", false, "warning:"},
 		{"warning refuses with failOn=warning", "warning", "warning", true, "warning:"},
@@ -265,10 +269,45 @@ func TestSendEmailValidateHook(t *testing.T) {
 			if tt.want != "" && !strings.Contains(string(out), tt.want) {
 				t.Errorf("output lacks %q", tt.want)
 			}
-			if tt.want == "" && strings.Contains(string(out), "[dropped-user]") {
-				t.Errorf("a clean patch got findings")
+			if !tt.refused && tt.want == "no findings" {
+				if n := strings.Count(string(out), "patchbot: "); n != 1 || strings.Contains(string(out), "[dropped-user]") {
+					t.Errorf("a clean patch printed %d patchbot lines, want 1", n)
+				}
 			}
 		})
+	}
+	// From a worktree: its hooks are the main checkout's, where the
+	// install line put the hook.
+	wt := filepath.Join(t.TempDir(), "wt")
+	git(t, repo, "worktree", "add", "-q", wt, "error")
+	cmd := exec.Command("git", "send-email", "--dry-run", "--confirm=never", "--no-annotate",
+		"--from", "Ada Lovelace <ada@example.org>", "--to", "x@example.org", "--smtp-server=/bin/true", "master..HEAD")
+	cmd.Dir = wt
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_NOSYSTEM=1", "HOME="+repo, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "rejected by sendemail-validate hook") {
+		t.Errorf("from a worktree the hook did not run (err %v):\n%s", err, out)
+	}
+}
+
+// TestSendEmailValidateWithoutPatchbot runs the hook where patchbot is not
+// on PATH: it says so and how to go on, rather than failing with the
+// shell's 127.
+func TestSendEmailValidateWithoutPatchbot(t *testing.T) {
+	hook, err := filepath.Abs("../../contrib/sendemail-validate")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("/bin/sh", hook, "0001-x.patch")
+	cmd.Env = []string{"PATH=" + t.TempDir(), "PATCHBOT=patchbot-not-installed"}
+	out, err := cmd.CombinedOutput()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1:\n%s", err, out)
+	}
+	for _, want := range []string{"patchbot-not-installed is not on PATH", "go install github.com/patchbot/patchbot/cmd/patchbot@latest", "--no-validate"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("message lacks %q:\n%s", want, out)
+		}
 	}
 }
 
