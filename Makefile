@@ -9,8 +9,8 @@ PKGS     ?= ./...
 # (sendemail-validate) with libmailtools-perl (git send-email dies
 # without Perl's Mail::Address, which --no-install-recommends leaves
 # out), gcc for cgo (tree-sitter), chromium (renders the triage page
-# headless).
-DEB_PKGS ?= b4 dovecot-imapd linux-source-6.1 git git-email libmailtools-perl gcc ca-certificates xz-utils chromium
+# headless), tmux (a real terminal for the triage table).
+DEB_PKGS ?= b4 dovecot-imapd linux-source-6.1 git git-email libmailtools-perl gcc ca-certificates xz-utils chromium tmux
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all build test deps vet demo fuzz bench

@@ -48,7 +48,7 @@ td.nowrap { white-space: nowrap; }
 tr.errors td.state { color: #b00020; }
 tr.warnings td.state, tr.incomplete td.state { color: #8a5a00; }
 tr.clean td.state { color: #1b7a2f; }
-tr.superseded { color: #888; }
+tr.superseded, tr.stable { color: #888; }
 section.series { margin: 1.5em 0; padding-top: .5em; border-top: 2px solid #eee; }
 section.series h2 { font-size: 1.1em; margin: 0 0 .3em; }
 div.finding { margin: .6em 0 .6em 1em; }
@@ -57,6 +57,7 @@ div.finding .sev-warning { color: #8a5a00; font-weight: 600; }
 div.finding .sev-note { color: #555; font-weight: 600; }
 pre.quote { background: #f7f7f7; border-left: 3px solid #ccc; padding: .4em .6em; overflow-x: auto; margin: .3em 0; }
 code { font-family: ui-monospace, monospace; }
+code.b4 { color: #555; font-size: .85em; user-select: all; }
 a { color: #0645ad; }
 footer { color: #888; margin-top: 2em; font-size: .9em; }
 </style>
@@ -65,9 +66,9 @@ footer { color: #888; margin-top: 2em; font-size: .9em; }
 <h1>{{.Title}}</h1>
 <p class="meta">{{if .Source}}{{.Source}} — {{end}}{{len .Rows}} series: {{.Summary}}</p>
 <table class="triage">
-<thead><tr><th>#</th><th>state</th>{{range .Checks}}<th title="{{.ID}}">{{.Abbrev}}</th>{{end}}<th>patches</th><th>version</th><th>date</th><th>author</th><th>title</th></tr></thead>
+<thead><tr><th>id</th><th>state</th>{{range .Checks}}<th title="{{.ID}}">{{.Abbrev}}</th>{{end}}<th>patches</th><th>version</th><th>date</th><th>author</th><th>title</th></tr></thead>
 <tbody>
-{{range .Rows}}<tr class="series {{.State}}" id="row-{{.Anchor}}"><td class="num">{{.Anchor}}</td><td class="state">{{.State}}</td>{{range .Counts}}<td class="num">{{if .}}{{.}}{{else}}-{{end}}</td>{{end}}<td class="nowrap">{{.Completeness}}</td><td>v{{.Version}}{{if .Newer}} (newer: <a href="{{.NewerURL}}">{{.Newer}}</a>){{end}}</td><td class="nowrap">{{.Date}}</td><td>{{.Author}}</td><td>{{if .Findings}}<a href="#{{.Anchor}}">{{.Title}}</a>{{else}}<a href="{{.URL}}">{{.Title}}</a>{{end}}</td></tr>
+{{range .Rows}}<tr class="series {{.State}}" id="row-{{.Anchor}}"><td class="nowrap"><code>{{.ShortID}}</code></td><td class="state">{{.State}}</td>{{range .Counts}}<td class="num">{{if .}}{{.}}{{else}}-{{end}}</td>{{end}}<td class="nowrap">{{.Completeness}}</td><td>v{{.Version}}{{if .Newer}} (newer: <a href="{{.NewerURL}}">{{.Newer}}</a>){{end}}</td><td class="nowrap">{{.Date}}</td><td>{{.Author}}</td><td>{{if .Findings}}<a href="#{{.Anchor}}">{{.Title}}</a>{{else}}<a href="{{.URL}}">{{.Title}}</a>{{end}}<br><code class="b4">{{.B4Am}}</code></td></tr>
 {{end}}</tbody>
 </table>
 <p class="meta">{{range $i, $c := .Checks}}{{if $i}}, {{end}}{{$c.Abbrev}} = {{$c.ID}}{{end}}</p>
@@ -111,6 +112,8 @@ type htmlCheck struct{ ID, Abbrev string }
 
 type htmlRow struct {
 	Anchor       string
+	ShortID      string
+	B4Am         string
 	State        string
 	Title        string
 	Author       string
@@ -178,6 +181,8 @@ func buildHTMLRow(i int, it review.TriageItem, ids []string) htmlRow {
 	s := it.Result.Series
 	row := htmlRow{
 		Anchor:       fmt.Sprintf("s%d", i+1),
+		ShortID:      ShortID(s.ID),
+		B4Am:         B4Am(s.ID),
 		State:        it.State,
 		Title:        s.Title,
 		Author:       s.Author.String(),

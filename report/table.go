@@ -1,13 +1,18 @@
 package report
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/mattn/go-runewidth"
 
 	"github.com/patchbot/patchbot/review"
 	"github.com/patchbot/patchbot/version"
@@ -17,10 +22,19 @@ import (
 
 // TableOptions tune the terminal table.
 type TableOptions struct {
-	// Width is the line width to fit (100 when 0).
+	// Width is the line width to fit, in screen cells (100 when 0).
 	Width int
-	// Color adds ANSI colours (only ever for a terminal).
+	// Color adds ANSI colours (a terminal, or a pager that keeps them).
 	Color bool
+	// Limit shows only the first Limit series in attention order (all
+	// when 0).
+	Limit int
+	// AttentionLast prints the rows bottom-up, so that on a terminal the
+	// series that need attention most are the last lines on screen.
+	AttentionLast bool
+	// Stable shows the stable-tree backports (review.TriageStable), which
+	// the table otherwise counts in one line and leaves out.
+	Stable bool
 }
 
 // ANSI colours of the table.
@@ -61,6 +75,7 @@ func ShortCompleteness(s *series.Series) string {
 
 // table column widths; the title takes what is left of the line.
 const (
+	colID      = 6
 	colState   = 10
 	colCount   = 2
 	colPatches = 14
@@ -68,6 +83,8 @@ const (
 	colDate    = 10
 	colAuthor  = 16
 	minTitle   = 20
+	// minShortTitle is the least the title keeps on a narrow terminal.
+	minShortTitle = 8
 )
 
 // WriteTable writes the triage table: a header, one line per series in
@@ -79,20 +96,45 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 		width = 100
 	}
 	ew := &errWriter{w: w}
-	fixed := colState + 1 + len(t.Checks)*(colCount+1) + colPatches + 1 + colVersion + 1 + colDate + 1 + colAuthor + 1
-	titleW := max(width-fixed, minTitle)
+	authorW := colAuthor
+	fixed := colID + 1 + colState + 1 + len(t.Checks)*(colCount+1) + colPatches + 1 + colVersion + 1 + colDate + 1 + authorW + 1
+	if short := minTitle - (width - fixed); short > 0 {
+		// A narrow terminal: the author column gives up to half of
+		// itself before the title shrinks below minTitle.
+		cut := min(short, colAuthor/2)
+		authorW -= cut
+		fixed -= cut
+	}
+	titleW := max(width-fixed, minShortTitle)
 
-	head := pad("STATE", colState) + " "
+	var items []review.TriageItem
+	stable := 0
+	for _, it := range t.Items {
+		if it.State == review.TriageStable && !opt.Stable {
+			stable++
+			continue
+		}
+		items = append(items, it)
+	}
+	listed := len(items)
+	if opt.Limit > 0 && opt.Limit < len(items) {
+		items = items[:opt.Limit]
+	}
+	rows := slices.Clone(items)
+	if opt.AttentionLast {
+		slices.Reverse(rows)
+	}
+	head := pad("ID", colID) + " " + pad("STATE", colState) + " "
 	for _, c := range t.Checks {
 		head += padLeft(CheckAbbrev(c), colCount) + " "
 	}
 	head += pad("PATCHES", colPatches) + " " + pad("VER", colVersion) + " " + pad("DATE", colDate) + " " +
-		pad("AUTHOR", colAuthor) + " " + "TITLE"
+		pad("AUTHOR", authorW) + " " + "TITLE"
 	ew.printf("%s\n", paint(opt.Color, ansiBold, head))
 
-	for _, it := range t.Items {
+	for _, it := range rows {
 		s := it.Result.Series
-		line := paint(opt.Color, stateColour(it.State), pad(it.State, colState)) + " "
+		line := pad(ShortID(s.ID), colID) + " " + paint(opt.Color, stateColour(it.State), pad(it.State, colState)) + " "
 		for _, c := range t.Checks {
 			n := it.PerCheck[c]
 			cell := padLeft(strconv.Itoa(n), colCount)
@@ -106,7 +148,7 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 			ver = "v" + strconv.Itoa(s.Version) + "<"
 		}
 		line += pad(ShortCompleteness(s), colPatches) + " " + pad(ver, colVersion) + " " +
-			pad(dateString(s.Date), colDate) + " " + pad(authorName(s), colAuthor) + " " +
+			pad(dateString(s.Date), colDate) + " " + pad(authorName(s), authorW) + " " +
 			fit(s.Title, titleW)
 		ew.printf("%s\n", line)
 	}
@@ -117,9 +159,39 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 	if len(legend) > 0 {
 		ew.printf("\n%s\nvN< = a newer version of the series exists\n", strings.Join(legend, ", "))
 	}
-	ew.printf("%s from %s (%s)\n%s\n", Plural(len(t.Items), "series", "series"), Plural(t.Mails, "mail", "mails"),
-		Plural(t.Skipped, "not a patch", "not patches"), stateCounts(t))
+	shown := ""
+	if len(items) < listed {
+		shown = fmt.Sprintf("; %d shown (--limit)", len(items))
+	}
+	ew.printf("%s from %s (%s)%s\n%s\n", Plural(len(t.Items), "series", "series"), Plural(t.Mails, "mail", "mails"),
+		Plural(t.Skipped, "not a patch", "not patches"), shown, stateCounts(t))
+	if stable > 0 {
+		ew.printf("%s not listed (--state stable lists them)\n", Plural(stable, "stable backport", "stable backports"))
+	}
+	// What to act on: the b4 line of each series shown that needs a look.
+	var act []string
+	for _, it := range rows {
+		switch it.State {
+		case review.TriageErrors, review.TriageWarnings, review.TriageIncomplete:
+			act = append(act, pad(ShortID(it.Result.Series.ID), colID)+" "+B4Am(it.Result.Series.ID))
+		}
+	}
+	if len(act) > 0 {
+		ew.printf("\n%s\n", strings.Join(act, "\n"))
+	}
 	return ew.err
+}
+
+// ShortID is a series' short id in the triage outputs: the first 6 hex
+// digits of the SHA-256 of its Message-ID, stable across runs.
+func ShortID(msgid string) string {
+	sum := sha256.Sum256([]byte(msgid))
+	return hex.EncodeToString(sum[:3])
+}
+
+// B4Am is the command that fetches a series from lore: "b4 am MSGID".
+func B4Am(msgid string) string {
+	return "b4 am '" + strings.ReplaceAll(msgid, "'", "") + "'"
 }
 
 func stateCounts(t *review.Triage) string {
@@ -128,7 +200,7 @@ func stateCounts(t *review.Triage) string {
 		n[it.State]++
 	}
 	var parts []string
-	for _, st := range []string{review.TriageErrors, review.TriageWarnings, review.TriageIncomplete, review.TriageClean, review.TriageSuperseded} {
+	for _, st := range []string{review.TriageErrors, review.TriageWarnings, review.TriageIncomplete, review.TriageClean, review.TriageSuperseded, review.TriageStable} {
 		label := st
 		if st == review.TriageErrors || st == review.TriageWarnings {
 			// "1 with errors", not "1 errors": the state is a label.
@@ -175,6 +247,13 @@ func dateString(t time.Time) string {
 
 // fit cuts s to n runes, ending with "…" when it was longer; control
 // characters (a stray tab in a subject) become spaces.
+// cells measures text in terminal cells: a CJK character or an emoji
+// takes two, a combining mark none. Ambiguous-width characters take one
+// whatever the locale says, so that the table is the same everywhere.
+func cells() *runewidth.Condition { return &runewidth.Condition{EastAsianWidth: false} }
+
+// fit cuts s to n cells, ending it with "…" when cut; control characters
+// become spaces.
 func fit(s string, n int) string {
 	s = strings.Map(func(r rune) rune {
 		if r < ' ' || r == 0x7f {
@@ -182,22 +261,25 @@ func fit(s string, n int) string {
 		}
 		return r
 	}, s)
-	if utf8.RuneCountInString(s) <= n {
+	if cells().StringWidth(s) <= n {
 		return s
 	}
-	r := []rune(s)
-	return string(r[:n-1]) + "…"
+	return cells().Truncate(s, n, "…")
 }
 
+// pad fits s into n cells and fills the rest with spaces.
 func pad(s string, n int) string {
 	s = fit(s, n)
-	return s + strings.Repeat(" ", n-utf8.RuneCountInString(s))
+	return s + strings.Repeat(" ", max(0, n-cells().StringWidth(s)))
 }
 
 func padLeft(s string, n int) string {
 	s = fit(s, n)
-	return strings.Repeat(" ", n-utf8.RuneCountInString(s)) + s
+	return strings.Repeat(" ", max(0, n-cells().StringWidth(s))) + s
 }
+
+// Cells is the width of s on a terminal, in cells.
+func Cells(s string) int { return cells().StringWidth(s) }
 
 // JSONTriage is the top-level object of `patchbot triage --json`: the
 // table's rows in the same order, with the same fields. Field names are a
@@ -231,6 +313,9 @@ type JSONTriageSeries struct {
 	NewerVersion *JSONVersion `json:"newer_version,omitempty"`
 	// LoreURL links the series on lore.kernel.org by Message-ID.
 	LoreURL string `json:"lore_url"`
+	// ShortID is the table's id of the series; B4Am fetches it.
+	ShortID string `json:"short_id"`
+	B4Am    string `json:"b4_am"`
 }
 
 // BuildTriageJSON converts a triage into its JSON form.
@@ -248,6 +333,8 @@ func BuildTriageJSON(t *review.Triage) JSONTriage {
 			Notes:        it.Notes,
 			PerCheck:     map[string]int{},
 			LoreURL:      LoreURL(s.ID),
+			ShortID:      ShortID(s.ID),
+			B4Am:         B4Am(s.ID),
 		}
 		if !s.Date.IsZero() {
 			js.Date = s.Date.UTC().Format(time.RFC3339)

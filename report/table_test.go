@@ -7,6 +7,7 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/series"
 )
 
@@ -19,12 +20,18 @@ func TestWriteTable(t *testing.T) {
 		color bool
 	}{
 		{"plain, 100 columns", TableOptions{}, []string{
-			"STATE      DU CS UI PATCHES        VER  DATE       AUTHOR           TITLE",
-			"errors      1  1  - 2/2            v2   2026-11-20 Ada Lovelace     net: <foo> & \"bar\" conversion\n",
-			"incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with a very …",
-			"superseded  1  -  - 1/1            v2<  2026-11-19",
+			"ID     STATE      DU CS UI PATCHES        VER  DATE       AUTHOR           TITLE",
+			"82b963 errors      1  1  - 2/2            v2   2026-11-20 Ada Lovelace     net: <foo> & \"bar\" conve…\n",
+			"fbb2ac incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with …",
+			"d496d1 superseded  1  -  - 1/1            v2<  2026-11-19",
 			"DU = dropped-user, CS = callback-signature, UI = unconverted-implementer\n",
 			"4 series from 12 mails (3 not patches)\n1 with errors, 0 with warnings, 1 incomplete, 1 clean, 1 superseded",
+			"\n82b963 b4 am 'bad/1+x@example.org'\nfbb2ac b4 am 'part-1@example.org'\n",
+		}, false},
+		{"the first two, attention last", TableOptions{Limit: 2, AttentionLast: true}, []string{
+			"fbb2ac incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with …\n82b963 errors ",
+			"4 series from 12 mails (3 not patches); 2 shown (--limit)",
+			"\nfbb2ac b4 am 'part-1@example.org'\n82b963 b4 am 'bad/1+x@example.org'\n",
 		}, false},
 		{"coloured", TableOptions{Color: true}, []string{ansiRed + "errors    " + ansiReset, ansiDim + "superseded" + ansiReset}, true},
 	}
@@ -45,7 +52,7 @@ func TestWriteTable(t *testing.T) {
 					t.Error("escape codes in a plain table")
 				}
 				for _, l := range strings.Split(out, "\n") {
-					if n := utf8.RuneCountInString(l); n > 100 {
+					if n := Cells(l); n > 100 {
 						t.Errorf("line of %d columns: %q", n, l)
 					}
 				}
@@ -54,6 +61,40 @@ func TestWriteTable(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Names and titles in CJK and emoji take two cells a character: the
+// columns after them stay aligned and no line overflows.
+func TestWriteTableWideCharacters(t *testing.T) {
+	tr := testTriage()
+	tr.Items[0].Result.Series.Author = mail.Address{Name: "王小明"}
+	tr.Items[0].Result.Series.Title = "网络: 修复 ioctl 的缓冲区类型 🚀 and a long tail that has to be cut somewhere"
+	tr.Items[2].Result.Series.Author = mail.Address{Name: "Zoë Ünicode 🐧"}
+	tr.Items[2].Result.Series.Title = "日本語のタイトル"
+	for _, width := range []int{100, 80, 120} {
+		var b bytes.Buffer
+		if err := WriteTable(&b, tr, TableOptions{Width: width}); err != nil {
+			t.Fatal(err)
+		}
+		lines := strings.Split(b.String(), "\n")
+		head := lines[0]
+		titleAt := strings.Index(head, "TITLE")
+		for _, l := range lines[1 : 1+len(tr.Items)] {
+			if n := Cells(l); n > width {
+				t.Errorf("width %d: line of %d cells: %q", width, n, l)
+			}
+			// The title starts in the same cell on every row.
+			i := 0
+			for c := 0; c < titleAt && i < len(l); {
+				r, size := utf8.DecodeRuneInString(l[i:])
+				c += Cells(string(r))
+				i += size
+			}
+			if Cells(l[:i]) != titleAt {
+				t.Errorf("width %d: title of %q not at cell %d", width, l, titleAt)
+			}
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package review
 
 import (
 	"sort"
+	"strings"
 
 	"github.com/patchbot/patchbot/series"
 )
@@ -21,6 +22,12 @@ const (
 	// TriageSuperseded: a newer version of the series was posted; its
 	// findings are still counted, but it is listed last.
 	TriageSuperseded = "superseded"
+	// TriageStable: a stable-tree backport ("[PATCH 5.10 333/509]",
+	// "[PATCH AUTOSEL 6.1 01/10]"): hundreds of them arrive at once, their
+	// series are never whole on a development list, and they are not the
+	// list's work; listed after everything else (the table leaves them
+	// out unless asked).
+	TriageStable = "stable"
 )
 
 // TriageItem is one series as `patchbot triage` shows it.
@@ -50,6 +57,21 @@ type Triage struct {
 	// Mails is the number of mails read; Skipped how many of them were not
 	// patches (replies, pull requests...).
 	Mails, Skipped int
+}
+
+// Keep leaves in t only the items keep accepts (all for a nil keep), in
+// their order; the counts of mails read stay what was read.
+func (t *Triage) Keep(keep func(TriageItem) bool) {
+	if keep == nil {
+		return
+	}
+	out := t.Items[:0]
+	for _, it := range t.Items {
+		if keep(it) {
+			out = append(out, it)
+		}
+	}
+	t.Items = out
 }
 
 // NewTriage classifies the series a run reviewed (see Classify) and puts
@@ -89,6 +111,8 @@ func Classify(r Result) TriageItem {
 		}
 	}
 	switch {
+	case StableBackport(s):
+		it.State = TriageStable
 	case it.Newer != nil:
 		it.State = TriageSuperseded
 	case it.Errors > 0:
@@ -131,8 +155,44 @@ func triageRank(state string) int {
 		return 2
 	case TriageClean:
 		return 3
+	case TriageSuperseded:
+		return 4
 	}
-	return 4
+	return 5
+}
+
+// StableBackport reports whether s was posted for a stable tree: its
+// subject's prefixes name a stable release ("5.10", "6.1.y", "4.19.y"),
+// AUTOSEL (the stable maintainers' automatic selection) or "stable".
+func StableBackport(s *series.Series) bool {
+	for _, p := range s.Patches {
+		for _, w := range p.Subject.Prefixes {
+			if stablePrefix(w) {
+				return true
+			}
+		}
+		return false
+	}
+	return false
+}
+
+// stablePrefix reports whether a subject prefix word names a stable tree.
+func stablePrefix(w string) bool {
+	switch strings.ToLower(w) {
+	case "autosel", "stable":
+		return true
+	}
+	// N.M, N.M.y or N.M.K: a release, as stable backports name theirs.
+	parts := strings.Split(strings.TrimSuffix(strings.ToLower(w), ".y"), ".")
+	if len(parts) < 2 || len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if p == "" || strings.Trim(p, "0123456789") != "" {
+			return false
+		}
+	}
+	return true
 }
 
 // SortTriage puts what needs a maintainer first: series with errors (most

@@ -134,3 +134,23 @@ func TestTriageReviewsEverySeries(t *testing.T) {
 		}
 	}
 }
+
+func TestStableBackport(t *testing.T) {
+	for _, tt := range []struct {
+		prefixes []string
+		want     bool
+	}{
+		{[]string{"PATCH", "5.10", "333/509"}, true},
+		{[]string{"PATCH", "AUTOSEL", "6.1", "01/10"}, true},
+		{[]string{"PATCH", "6.1.y"}, true},
+		{[]string{"PATCH", "stable", "4.19"}, true},
+		{[]string{"PATCH", "net-next", "v2", "1/3"}, false},
+		{[]string{"PATCH", "v5.1"}, false},
+		{[]string{"RFC", "PATCH", "1.2.3.4"}, false},
+	} {
+		s := &series.Series{Patches: []*series.Patch{{Subject: series.Subject{Prefixes: tt.prefixes}}}}
+		if got := StableBackport(s); got != tt.want {
+			t.Errorf("StableBackport(%q) = %v, want %v", tt.prefixes, got, tt.want)
+		}
+	}
+}

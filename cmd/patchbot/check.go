@@ -201,11 +201,14 @@ func checkSession(ctx context.Context, std stdio, opt checkOptions, failOnSet bo
 		level = slog.LevelError
 	}
 	ro.Log = slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
-	if !opt.quiet() {
-		ro.Note = func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }
-	}
 	treeBar := checkBar(std, opt, "indexing tree")
 	reviewBar := checkBar(std, opt, "reviewing series")
+	if !opt.quiet() {
+		ro.Note = func(msg string) {
+			// A note goes above the bar that is drawing, never into it.
+			treeBar.Interrupt(func() { reviewBar.Interrupt(func() { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }) })
+		}
+	}
 	ro.TreeProgress = func(done, total int) {
 		treeBar.Track(done, total)
 		if done == total {

@@ -18,6 +18,7 @@ import (
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
+	"golang.org/x/term"
 )
 
 const triageExamples = `  patchbot triage -config ~/.config/patchbot.toml          # the [imap] mailbox
@@ -47,9 +48,14 @@ type triageOptions struct {
 	jsonOut    bool
 	htmlPath   string
 	noColor    bool
+	color      string
 	mark       bool
 	width      int
 	stats      bool
+	limit      int
+	states     string
+	since      string
+	author     string
 }
 
 func runTriage(ctx context.Context, args []string, std stdio) int {
@@ -62,9 +68,14 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	fs.StringVar(&opt.tree, "tree", "", "kernel checkout `DIR` for tree-wide checks (default: [checks] tree of the config)")
 	fs.BoolVar(&opt.jsonOut, "json", false, "print JSON instead of the table (same fields)")
 	fs.StringVar(&opt.htmlPath, "html", "", "also write a self-contained HTML page to `FILE`")
-	fs.BoolVar(&opt.noColor, "no-color", false, "no colours in the table (they are only used on a terminal anyway; NO_COLOR is honoured too)")
+	fs.BoolVar(&opt.noColor, "no-color", false, "no colours in the table (same as --color=never; NO_COLOR is honoured too)")
+	fs.StringVar(&opt.color, "color", "auto", "colours in the table: `WHEN` auto (on a terminal), always (for less -R) or never")
 	fs.BoolVar(&opt.mark, "mark", false, "set IMAP keywords $patchbot-findings / $patchbot-clean on the series' mails (IMAP only)")
-	fs.IntVar(&opt.width, "width", 100, "fit the table into `N` columns")
+	fs.IntVar(&opt.width, "width", 0, "fit the table into `N` columns (default: the terminal's width, else 100)")
+	fs.IntVar(&opt.limit, "limit", 0, "show only the first `N` series in attention order")
+	fs.StringVar(&opt.states, "state", "", "show only series in `STATES` (comma-separated: findings, errors, warnings, incomplete, clean, superseded, stable)")
+	fs.StringVar(&opt.since, "since", "", "show only series dated on or after `DATE` (2026-11-01) or within a duration (7d, 36h)")
+	fs.StringVar(&opt.author, "author", "", "show only series whose author's name or address contains `TEXT` (case-insensitive)")
 	fs.BoolVar(&opt.stats, "stats", false, "end with one line on stderr: mails, series, parses, wall and CPU time, peak memory")
 	paths, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -76,6 +87,15 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	if opt.configPath == "" && len(paths) == 0 {
 		fs.Usage()
 		return reportUsage(std.err, usageError{"give -config FILE (its [imap] mailbox) or PATH... (mbox, maildir, directory)"})
+	}
+	keep, err := triageFilter(opt, time.Now())
+	if err != nil {
+		return reportUsage(std.err, err)
+	}
+	switch opt.color {
+	case "auto", "always", "never":
+	default:
+		return reportUsage(std.err, usageError{fmt.Sprintf("--color=%q: use auto, always or never", opt.color)})
 	}
 	if opt.mark && (opt.configPath == "" || len(paths) > 0) {
 		return reportUsage(std.err, usageError{"--mark labels mails on an IMAP server: use it with -config FILE and no PATH"})
@@ -99,11 +119,14 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		ro.Tree = opt.tree
 	}
 	ro.Log = log
-	ro.Note = func(msg string) { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }
 	treeBar := progress.New(std.err, "indexing tree", 0)
 	ro.TreeProgress = treeBar.Track
 	bar := progress.New(std.err, "reviewing series", 0)
 	ro.Progress = bar.Track
+	ro.Note = func(msg string) {
+		// A note goes above the bar that is drawing, never into it.
+		treeBar.Interrupt(func() { bar.Interrupt(func() { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }) })
+	}
 	sess, err := review.NewSession(ro)
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
@@ -145,6 +168,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	}
 	t := review.NewTriage(run, sess.Checks())
 	t.Mails = in.read
+	t.Keep(keep)
 	if opt.stats {
 		defer runFigures{start: start, mails: in.read, run: run}.write(std.err)
 	}
@@ -253,11 +277,25 @@ func writeTriage(std stdio, t *review.Triage, opt triageOptions) error {
 	if opt.jsonOut {
 		return report.WriteTriageJSON(std.out, t)
 	}
-	color := !opt.noColor && os.Getenv("NO_COLOR") == ""
-	if f, ok := std.out.(*os.File); !ok || !progress.IsTerminal(f) {
+	f, isFile := std.out.(*os.File)
+	tty := isFile && progress.IsTerminal(f)
+	color := tty && os.Getenv("NO_COLOR") == ""
+	switch {
+	case opt.noColor || opt.color == "never":
 		color = false
+	case opt.color == "always":
+		color = true
 	}
-	return report.WriteTable(std.out, t, report.TableOptions{Width: opt.width, Color: color})
+	width := opt.width
+	if width == 0 && tty {
+		if w, _, err := term.GetSize(int(f.Fd())); err == nil && w > 0 {
+			width = w
+		}
+	}
+	// On a terminal the rows that need attention most are the last on
+	// screen; through a pager or a pipe they come first.
+	stable := strings.Contains(opt.states, review.TriageStable)
+	return report.WriteTable(std.out, t, report.TableOptions{Width: width, Color: color, Limit: opt.limit, AttentionLast: tty, Stable: stable})
 }
 
 func writeTriageHTML(path string, t *review.Triage, source string) error {

@@ -87,7 +87,7 @@ func TestTriageAgreesWithCheck(t *testing.T) {
 	t.Logf("%d series, %d findings, %d mails (%d not patches)", len(tri.Series), totalTriage, tri.Mails, tri.Skipped)
 
 	// The attention order: no state comes after a later one.
-	rank := map[string]int{review.TriageErrors: 0, review.TriageWarnings: 1, review.TriageIncomplete: 2, review.TriageClean: 3, review.TriageSuperseded: 4}
+	rank := map[string]int{review.TriageErrors: 0, review.TriageWarnings: 1, review.TriageIncomplete: 2, review.TriageClean: 3, review.TriageSuperseded: 4, review.TriageStable: 5}
 	for i := 1; i < len(tri.Series); i++ {
 		if rank[tri.Series[i-1].State] > rank[tri.Series[i].State] {
 			t.Fatalf("row %d (%s) comes before row %d (%s)", i, tri.Series[i-1].State, i+1, tri.Series[i].State)
@@ -110,6 +110,23 @@ func TestTriageAgreesWithCheck(t *testing.T) {
 	}
 	if strings.Contains(out, "\x1b[") {
 		t.Error("colours written to a non-terminal")
+	}
+	// The stable backport floods of the year (AUTOSEL, "[PATCH 5.10
+	// 51/63]") are one count line, not rows of "1/509, 508 missing".
+	stable := 0
+	for _, s := range tri.Series {
+		if s.State == review.TriageStable {
+			stable++
+		}
+	}
+	if stable == 0 {
+		t.Error("no stable backport recognised in a year of io-uring mail")
+	}
+	if want := fmt.Sprintf("%d stable backports not listed", stable); !strings.Contains(out, want) {
+		t.Errorf("table lacks %q:\n%s", want, tail(out))
+	}
+	if strings.Contains(out, "508 missing") || strings.Contains(out, "AUTOSEL") {
+		t.Errorf("a stable backport is a row of the table:\n%s", out)
 	}
 }
 

@@ -123,6 +123,25 @@ func (b *Bar) Done() {
 	b.drawn = false
 }
 
+// Interrupt runs print (which writes whole lines to the bar's terminal,
+// such as a note) with the bar erased first and drawn again after, so
+// that a line never lands in the middle of the bar.
+func (b *Bar) Interrupt(print func()) {
+	if b == nil {
+		print()
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.w == nil || !b.drawn {
+		print()
+		return
+	}
+	fmt.Fprint(b.w, "\r\x1b[K")
+	print()
+	b.maybeDraw(true)
+}
+
 func (b *Bar) maybeDraw(force bool) {
 	if b.w == nil {
 		return

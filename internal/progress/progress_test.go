@@ -92,3 +92,26 @@ func TestTrackSetsTotalAndDone(t *testing.T) {
 	var nilBar *Bar
 	nilBar.Track(1, 2) // a nil bar (no progress wanted) draws nothing and does not panic
 }
+
+// A note printed through Interrupt lands on a line of its own: the bar is
+// erased before it and drawn again after.
+func TestInterrupt(t *testing.T) {
+	var b strings.Builder
+	bar := NewForced(&b, "reviewing series", 10)
+	bar.Track(3, 10)
+	bar.Interrupt(func() { b.WriteString("patchbot: note: something\n") })
+	bar.Done()
+	got := b.String()
+	if !strings.Contains(got, "\r\x1b[Kpatchbot: note: something\n\r\x1b[Kreviewing series [") {
+		t.Errorf("the note shares the bar's line: %q", got)
+	}
+	if !strings.HasSuffix(got, "\r\x1b[K") {
+		t.Errorf("the bar is not erased at the end: %q", got)
+	}
+	var nothing strings.Builder
+	(&Bar{}).Interrupt(func() { nothing.WriteString("x") })
+	(*Bar)(nil).Interrupt(func() { nothing.WriteString("y") })
+	if nothing.String() != "xy" {
+		t.Errorf("a silent bar did not print: %q", nothing.String())
+	}
+}
