@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/patchbot/patchbot/internal/chromium"
 )
 
 func TestLoreURL(t *testing.T) {
@@ -44,7 +45,9 @@ func TestWriteHTML(t *testing.T) {
 		name string
 		want string
 	}{
-		{"one row per series", `<tr class="series errors" id="row-s1">`},
+		{"one row per series", `<tr class="series errors" id="row-s1" data-state="errors" data-checks="dropped-user callback-signature" data-order="1"`},
+		{"the A/R/T and b4 am of a series", `<td class="num tags">-</td>`},
+		{"a copy-ready b4 am line", `<code class="b4">b4 am &#39;bad/1&#43;x@example.org&#39;</code>`},
 		{"titles are escaped", "net: &lt;foo&gt; &amp; &#34;bar&#34; conversion"},
 		{"explanations are escaped", "The &lt;member&gt; type changed."},
 		{"quoted lines", `<pre class="quote">net/foo/af_foo.c:84: static int foo_ioctl(struct sock *sk, int cmd, unsigned long arg)</pre>`},
@@ -61,10 +64,13 @@ func TestWriteHTML(t *testing.T) {
 		})
 	}
 	t.Run("self-contained", func(t *testing.T) {
-		for _, bad := range []string{"<script", "<link", "src=", "@import", "url("} {
+		for _, bad := range []string{"<script src", "<link", "src=", "@import", "url(", "http://", "fetch("} {
 			if strings.Contains(page, bad) {
-				t.Errorf("page references an external asset or script: %q", bad)
+				t.Errorf("page references an external asset: %q", bad)
 			}
+		}
+		if strings.Count(page, "<script>") != 1 {
+			t.Errorf("want exactly one inline script")
 		}
 	})
 	if n := strings.Count(page, `<tr class="series `); n != 4 {
@@ -76,13 +82,7 @@ func TestWriteHTML(t *testing.T) {
 // chromium), checks the DOM it built and keeps a screenshot under
 // $PATCHBOT_ARTIFACTS (or the test's temporary directory).
 func TestHTMLInChromium(t *testing.T) {
-	bin := ""
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			bin = p
-			break
-		}
-	}
+	bin := chromium.Find()
 	if bin == "" {
 		t.Skip("chromium not installed (install the Debian package chromium): skipping the browser rendering test")
 	}
@@ -101,22 +101,10 @@ func TestHTMLInChromium(t *testing.T) {
 	shot := filepath.Join(artifacts, "triage-screenshot.png")
 	chrome := func(extra ...string) []byte {
 		t.Helper()
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		args := append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-			"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir=" + filepath.Join(dir, "profile")}, extra...)
-		args = append(args, "file://"+page)
-		cmd := exec.CommandContext(ctx, bin, args...)
-		var stderr bytes.Buffer
-		cmd.Stderr = &stderr
-		out, err := cmd.Output()
-		if err != nil {
-			t.Fatalf("%s %v: %v\n%s", bin, extra, err, stderr.String())
-		}
-		return out
+		return chromeAt(t, bin, dir, page, extra...)
 	}
 	dom := string(chrome("--dump-dom"))
-	rows := regexp.MustCompile(`<tr class="series [a-z]+" id="row-s\d+">`).FindAllString(dom, -1)
+	rows := regexp.MustCompile(`<tr class="series [a-z]+" id="row-s\d+"`).FindAllString(dom, -1)
 	if len(rows) != 4 {
 		t.Errorf("the DOM holds %d series rows, want 4", len(rows))
 	}
@@ -129,10 +117,41 @@ func TestHTMLInChromium(t *testing.T) {
 			t.Errorf("the DOM lacks %q", want)
 		}
 	}
+	// The page's own script filters: the fragment hides the clean series
+	// and keeps those with a dropped-user finding, sorted by date.
+	filtered := page + "#hide=clean&check=dropped-user&sort=date"
+	fdom := string(chromeAt(t, bin, dir, filtered, "--dump-dom"))
+	hidden := regexp.MustCompile(`<tr class="series ([a-z]+)" id="row-s\d+"[^>]* hidden=""`).FindAllStringSubmatch(fdom, -1)
+	var hiddenStates []string
+	for _, h := range hidden {
+		hiddenStates = append(hiddenStates, h[1])
+	}
+	// clean is hidden; incomplete has no dropped-user finding; errors and
+	// superseded have one and stay.
+	if strings.Join(hiddenStates, ",") != "incomplete,clean" && strings.Join(hiddenStates, ",") != "clean,incomplete" {
+		t.Errorf("rows hidden by the filter: %v, want the clean and the incomplete one", hiddenStates)
+	}
+	// Sorted by date, newest first: superseded (19th) comes after errors (20th).
+	if i, j := strings.Index(fdom, `id="row-s1"`), strings.Index(fdom, `id="row-s4"`); i < 0 || j < 0 || i > j {
+		t.Errorf("rows not in date order")
+	}
 	chrome("--screenshot="+shot, "--window-size=1280,900", "--hide-scrollbars")
 	st, err := os.Stat(shot)
 	if err != nil || st.Size() == 0 {
 		t.Fatalf("no screenshot at %s: %v", shot, err)
 	}
 	t.Logf("screenshot: %s (%d bytes)", shot, st.Size())
+}
+
+// chromeAt runs headless Chromium on url (a file path, with a fragment)
+// and returns its standard output.
+func chromeAt(t *testing.T, bin, dir, url string, extra ...string) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	out, err := chromium.Run(ctx, bin, dir, url, extra...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }

@@ -78,10 +78,11 @@ const (
 	colID      = 6
 	colState   = 10
 	colCount   = 2
+	colTags    = 5
 	colPatches = 14
 	colVersion = 4
 	colDate    = 10
-	colAuthor  = 16
+	colAuthor  = 14
 	minTitle   = 20
 	// minShortTitle is the least the title keeps on a narrow terminal.
 	minShortTitle = 8
@@ -97,7 +98,7 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 	}
 	ew := &errWriter{w: w}
 	authorW := colAuthor
-	fixed := colID + 1 + colState + 1 + len(t.Checks)*(colCount+1) + colPatches + 1 + colVersion + 1 + colDate + 1 + authorW + 1
+	fixed := colID + 1 + colState + 1 + len(t.Checks)*(colCount+1) + colTags + 1 + colPatches + 1 + colVersion + 1 + colDate + 1 + authorW + 1
 	if short := minTitle - (width - fixed); short > 0 {
 		// A narrow terminal: the author column gives up to half of
 		// itself before the title shrinks below minTitle.
@@ -128,7 +129,7 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 	for _, c := range t.Checks {
 		head += padLeft(CheckAbbrev(c), colCount) + " "
 	}
-	head += pad("PATCHES", colPatches) + " " + pad("VER", colVersion) + " " + pad("DATE", colDate) + " " +
+	head += pad("A/R/T", colTags) + " " + pad("PATCHES", colPatches) + " " + pad("VER", colVersion) + " " + pad("DATE", colDate) + " " +
 		pad("AUTHOR", authorW) + " " + "TITLE"
 	ew.printf("%s\n", paint(opt.Color, ansiBold, head))
 
@@ -147,7 +148,7 @@ func WriteTable(w io.Writer, t *review.Triage, opt TableOptions) error {
 		if it.Newer != nil {
 			ver = "v" + strconv.Itoa(s.Version) + "<"
 		}
-		line += pad(ShortCompleteness(s), colPatches) + " " + pad(ver, colVersion) + " " +
+		line += pad(it.Tags.String(), colTags) + " " + pad(ShortCompleteness(s), colPatches) + " " + pad(ver, colVersion) + " " +
 			pad(dateString(s.Date), colDate) + " " + pad(authorName(s), authorW) + " " +
 			fit(s.Title, titleW)
 		ew.printf("%s\n", line)
@@ -316,6 +317,9 @@ type JSONTriageSeries struct {
 	// ShortID is the table's id of the series; B4Am fetches it.
 	ShortID string `json:"short_id"`
 	B4Am    string `json:"b4_am"`
+	// Tags counts the people who acked, reviewed and tested it, in its
+	// trailers and the mailbox's replies (patchwork's A/R/T).
+	Tags series.ART `json:"tags"`
 }
 
 // BuildTriageJSON converts a triage into its JSON form.
@@ -335,6 +339,7 @@ func BuildTriageJSON(t *review.Triage) JSONTriage {
 			LoreURL:      LoreURL(s.ID),
 			ShortID:      ShortID(s.ID),
 			B4Am:         B4Am(s.ID),
+			Tags:         it.Tags,
 		}
 		if !s.Date.IsZero() {
 			js.Date = s.Date.UTC().Format(time.RFC3339)

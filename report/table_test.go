@@ -20,16 +20,16 @@ func TestWriteTable(t *testing.T) {
 		color bool
 	}{
 		{"plain, 100 columns", TableOptions{}, []string{
-			"ID     STATE      DU CS UI PATCHES        VER  DATE       AUTHOR           TITLE",
-			"82b963 errors      1  1  - 2/2            v2   2026-11-20 Ada Lovelace     net: <foo> & \"bar\" conve…\n",
-			"fbb2ac incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with …",
-			"d496d1 superseded  1  -  - 1/1            v2<  2026-11-19",
+			"ID     STATE      DU CS UI A/R/T PATCHES        VER  DATE       AUTHOR         TITLE",
+			"82b963 errors      1  1  - -     2/2            v2   2026-11-20 Ada Lovelace   net: <foo> & \"bar\" c…\n",
+			"fbb2ac incomplete  -  -  - -     4/5, 1 missing v1   2026-11-21 nobody@exampl… io_uring: a series w…",
+			"d496d1 superseded  1  -  - -     1/1            v2<  2026-11-19",
 			"DU = dropped-user, CS = callback-signature, UI = unconverted-implementer\n",
-			"4 series from 12 mails (3 not patches)\n1 with errors, 0 with warnings, 1 incomplete, 1 clean, 1 superseded",
+			"4 series from 12 mails (3 not patches)\n1 with errors, 0 with warnings, 1 incomplete, 1 clean, 1 superseded, 0 stable",
 			"\n82b963 b4 am 'bad/1+x@example.org'\nfbb2ac b4 am 'part-1@example.org'\n",
 		}, false},
 		{"the first two, attention last", TableOptions{Limit: 2, AttentionLast: true}, []string{
-			"fbb2ac incomplete  -  -  - 4/5, 1 missing v1   2026-11-21 nobody@example.… io_uring: a series with …\n82b963 errors ",
+			"fbb2ac incomplete  -  -  - -     4/5, 1 missing v1   2026-11-21 nobody@exampl… io_uring: a series w…\n82b963 errors ",
 			"4 series from 12 mails (3 not patches); 2 shown (--limit)",
 			"\nfbb2ac b4 am 'part-1@example.org'\n82b963 b4 am 'bad/1+x@example.org'\n",
 		}, false},

@@ -45,6 +45,9 @@ type TriageItem struct {
 	// MessageIDs are the cover letter's and the patches' Message-IDs: the
 	// mails `triage --mark` labels.
 	MessageIDs []string
+	// Tags counts the review tags the series has (patchwork's A/R/T),
+	// when the mailbox's replies were read for them (Triage.CountTags).
+	Tags series.ART
 }
 
 // Triage is the result of triaging a mailbox: its series in attention
@@ -57,6 +60,13 @@ type Triage struct {
 	// Mails is the number of mails read; Skipped how many of them were not
 	// patches (replies, pull requests...).
 	Mails, Skipped int
+}
+
+// CountTags fills each item's Tags from the review tags the mailbox gave.
+func (t *Triage) CountTags(tags *series.Tags) {
+	for i := range t.Items {
+		t.Items[i].Tags = tags.Count(t.Items[i].Result.Series)
+	}
 }
 
 // Keep leaves in t only the items keep accepts (all for a nil keep), in

@@ -18,6 +18,7 @@ import (
 	"github.com/patchbot/patchbot/mail"
 	"github.com/patchbot/patchbot/report"
 	"github.com/patchbot/patchbot/review"
+	"github.com/patchbot/patchbot/series"
 	"golang.org/x/term"
 )
 
@@ -134,15 +135,22 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	}
 	asm := newSpilledAssembly()
 	defer asm.close()
+	// Replies are not series, but their Acked-by/Reviewed-by/Tested-by
+	// are the A/R/T column.
+	tags := series.NewTags()
+	add := func(m *mail.Message) {
+		tags.Add(m)
+		asm.Add(m)
+	}
 	if cfg != nil && len(paths) == 0 {
 		imapConf, err = bot.IMAPConfig(ctx, cfg, opt.mailbox, bot.Transport{})
 		if err != nil {
 			fmt.Fprintf(std.err, "patchbot: %s: %v\n", cfg.Path, err)
 			return exitUsage
 		}
-		in, err = readTriageIMAP(ctx, imapConf, asm.Add, std.err)
+		in, err = readTriageIMAP(ctx, imapConf, add, std.err)
 	} else {
-		in, err = readTriagePaths(ctx, paths, asm.Add, std, log)
+		in, err = readTriagePaths(ctx, paths, add, std, log)
 	}
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
@@ -168,6 +176,7 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	}
 	t := review.NewTriage(run, sess.Checks())
 	t.Mails = in.read
+	t.CountTags(tags)
 	t.Keep(keep)
 	if opt.stats {
 		defer runFigures{start: start, mails: in.read, run: run}.write(std.err)
