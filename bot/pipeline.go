@@ -520,7 +520,9 @@ func (p *Pipeline) reply(ctx context.Context, s *series.Series, in report.ReplyI
 		return time.Time{}, err
 	}
 	if sent {
-		log.Info("reply sent", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
+		// The outbox said what became of the reply ("reply sent", "reply
+		// written (dry run, not sent)", "reply saved as a draft"), once.
+		log.Debug("reply recorded", "reply", replyID, "in_reply_to", r.InReplyTo, "to", target.From.Email, "findings", len(in.Findings))
 	}
 	if err := p.finish(context.WithoutCancel(ctx), s); err != nil {
 		return time.Time{}, err

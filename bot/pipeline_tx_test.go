@@ -246,7 +246,7 @@ func TestPipelineCrashAfterASendNeverRepliesTwice(t *testing.T) {
 		at string
 		n  int
 	}{
-		{"as the first send is logged", "reply sent", 1},
+		{"as the first send is recorded", "reply recorded", 1},
 		{"while the second series is handled", "series reviewed", 2},
 	}
 	for _, tc := range tests {

@@ -27,6 +27,10 @@ type WatchOptions struct {
 	// Ready, when set, is called with the pipeline once it is restored
 	// and before the first mail is read.
 	Ready func(*Pipeline)
+	// Notifier tells systemd the bot is ready once the mailbox is open,
+	// feeds its watchdog from the IDLE loop, and says when it stops (nil:
+	// not run by systemd).
+	Notifier *Notifier
 }
 
 // NewLogger returns the logger [log] asks for: text or JSON on w, at the
@@ -52,6 +56,10 @@ func Watch(ctx context.Context, cfg *config.Config, opts WatchOptions) error {
 	imapCfg, err := IMAPConfig(ctx, cfg, "", opts.Transport)
 	if err != nil {
 		return fmt.Errorf("watch: %w", err)
+	}
+	if opts.Notifier != nil {
+		imapCfg.Alive = opts.Notifier.Alive
+		defer opts.Notifier.Stopping()
 	}
 	popts, err := NewPipelineOptions(ctx, cfg, log)
 	if err != nil {

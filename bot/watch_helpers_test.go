@@ -87,7 +87,7 @@ func (b *testBot) start() {
 	done := make(chan error, 1)
 	log := slog.New(slog.NewJSONHandler(b.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	go func() {
-		done <- bot.Watch(ctx, b.cfg, bot.WatchOptions{Log: log, Ready: func(p *bot.Pipeline) { ready <- p }})
+		done <- bot.Watch(ctx, b.cfg, bot.WatchOptions{Log: log, Ready: func(p *bot.Pipeline) { ready <- p }, Notifier: bot.NotifierFromEnv()})
 	}()
 	select {
 	case b.pipe = <-ready:

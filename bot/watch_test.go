@@ -59,6 +59,10 @@ func TestWatchAppendSeriesRepliesOnce(t *testing.T) {
 		t.Errorf("envelope recipients %q, want only the author", r.To)
 	}
 	golden(t, "dropped-user.eml", replyDate.ReplaceAll(r.Data, nil))
+	// One reply, one log line saying what became of it.
+	if n := strings.Count(b.logs.String(), `"msg":"reply sent"`); n != 1 {
+		t.Errorf("the reply is logged %d times as sent, want once:\n%s", n, b.logs.String())
+	}
 }
 
 func TestWatchRestartMidSeriesNoDuplicateNothingLost(t *testing.T) {

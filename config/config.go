@@ -214,10 +214,14 @@ func Defaults() *Config {
 	}
 }
 
-// defaultStateDir is $XDG_STATE_HOME/patchbot, else ~/.local/state/patchbot,
-// else a patchbot directory under the system temporary directory when no
-// home directory is known (as for some service users).
+// defaultStateDir is systemd's $STATE_DIRECTORY (StateDirectory=, which a
+// DynamicUser=yes unit keeps across restarts), else $XDG_STATE_HOME/patchbot,
+// else ~/.local/state/patchbot, else a patchbot directory under the system
+// temporary directory when no home directory is known.
 func defaultStateDir() string {
+	if d := firstDir(os.Getenv("STATE_DIRECTORY")); d != "" {
+		return d
+	}
 	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
 		return filepath.Join(d, "patchbot")
 	}
@@ -225,4 +229,15 @@ func defaultStateDir() string {
 		return filepath.Join(home, ".local", "state", "patchbot")
 	}
 	return filepath.Join(os.TempDir(), "patchbot-state")
+}
+
+// firstDir is the first absolute directory of a systemd directory list
+// ("/var/lib/patchbot:/var/lib/other"), "" when there is none.
+func firstDir(list string) string {
+	for _, d := range filepath.SplitList(list) {
+		if filepath.IsAbs(d) {
+			return d
+		}
+	}
+	return ""
 }

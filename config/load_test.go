@@ -340,3 +340,17 @@ func TestDryRunFromParses(t *testing.T) {
 
 // testChecks stand for the checks' registry, which owns the IDs.
 var testChecks = []string{"dropped-user", "callback-signature", "unconverted-implementer", "karg-type"}
+
+// Under systemd (StateDirectory=) the state lives in $STATE_DIRECTORY,
+// the unit's own directory, whatever XDG_STATE_HOME says.
+func TestStateDirectoryFromSystemd(t *testing.T) {
+	t.Setenv("STATE_DIRECTORY", "/var/lib/patchbot:/var/lib/other")
+	t.Setenv("XDG_STATE_HOME", "/home/u/.state")
+	if d := Defaults().State.Dir; d != "/var/lib/patchbot" {
+		t.Errorf("state dir %q, want /var/lib/patchbot", d)
+	}
+	t.Setenv("STATE_DIRECTORY", "")
+	if d := Defaults().State.Dir; d != "/home/u/.state/patchbot" {
+		t.Errorf("state dir %q without systemd, want /home/u/.state/patchbot", d)
+	}
+}

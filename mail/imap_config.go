@@ -66,6 +66,10 @@ type IMAPConfig struct {
 	// directly (NOOP + UID SEARCH), because IDLE can die silently. One
 	// minute when zero.
 	PollInterval time.Duration
+	// Alive, when set, is called each time the watcher has heard from
+	// the server: the mailbox opened, a wait ended by the server's news
+	// or a NOOP's answer. systemd's watchdog is fed from it.
+	Alive func()
 	// DisableIdle makes the watcher poll only, for servers or proxies whose
 	// IDLE is broken. Servers without IDLE are polled anyway.
 	DisableIdle bool

@@ -51,6 +51,7 @@ func (w *imapWatcher) session(ctx context.Context) (selectedAt time.Time, err er
 		return selectedAt, fmt.Errorf("mailbox %q on %s: server sent no UIDVALIDITY", w.cfg.Mailbox, w.cfg.Addr)
 	}
 	w.log.Info("imap mailbox open", "uidvalidity", sel.UIDValidity, "uidnext", uint32(sel.UIDNext), "exists", sel.NumMessages)
+	w.alive()
 
 	cur, err := w.start(ctx, c, sel)
 	if err != nil {
@@ -67,6 +68,14 @@ func (w *imapWatcher) session(ctx context.Context) (selectedAt time.Time, err er
 		if err := w.waitForMail(ctx, c, wake, idle); err != nil {
 			return selectedAt, err
 		}
+		w.alive()
+	}
+}
+
+// alive reports that the server has just answered (IMAPConfig.Alive).
+func (w *imapWatcher) alive() {
+	if w.cfg.Alive != nil {
+		w.cfg.Alive()
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/patchbot/patchbot/checks"
@@ -62,8 +61,8 @@ func (e *engine) prepare(ctx context.Context, ss []*series.Series, opts Options,
 	if opts.Tree != "" {
 		// The tree's files are read again by every run over the same tree:
 		// keep their parses (see model.ParseStore).
-		if dir, err := os.UserCacheDir(); err == nil {
-			store, err := model.OpenParseStore(filepath.Join(dir, "patchbot", "parses"), opts.Log)
+		if dir, err := model.CacheDir(); err == nil {
+			store, err := model.OpenParseStore(filepath.Join(dir, "parses"), opts.Log)
 			if err != nil {
 				opts.Log.Debug("no parse store; tree files are parsed afresh", "err", err)
 			} else {

@@ -154,3 +154,6 @@ func TreeHead(env *Env) string {
 	}
 	return tree.GitHead(env.Tree.Root)
 }
+
+// CacheDir is patchbot's cache directory (see tree.CacheDir).
+func CacheDir() (string, error) { return tree.CacheDir() }

@@ -73,11 +73,11 @@ func BuildIndex(ctx context.Context, root string, opt IndexOptions) (*Index, err
 	}
 	cacheDir := opt.CacheDir
 	if cacheDir == "" {
-		base, err := os.UserCacheDir()
+		base, err := CacheDir()
 		if err != nil {
 			return nil, fmt.Errorf("index tree: locate cache directory: %w", err)
 		}
-		cacheDir = filepath.Join(base, "patchbot", "tree")
+		cacheDir = filepath.Join(base, "tree")
 	}
 	batch := opt.batch
 	if batch <= 0 {
@@ -235,4 +235,21 @@ func (b *builder) reopen(path string) (*store, error) {
 		return nil, fmt.Errorf("index tree %s: store %s unreadable after writing it", b.root, path)
 	}
 	return st, nil
+}
+
+// CacheDir is patchbot's cache directory, where tree indexes and parses
+// are kept between runs: systemd's $CACHE_DIRECTORY (CacheDirectory=, the
+// unit's own, kept across restarts of a DynamicUser=yes unit), else
+// patchbot under the user's cache directory ($XDG_CACHE_HOME, ~/.cache).
+func CacheDir() (string, error) {
+	for _, d := range filepath.SplitList(os.Getenv("CACHE_DIRECTORY")) {
+		if filepath.IsAbs(d) {
+			return d, nil
+		}
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", err
+	}
+	return filepath.Join(base, "patchbot"), nil
 }

@@ -36,7 +36,7 @@ func runWatch(ctx context.Context, args []string, std stdio) int {
 		return exitUsage
 	}
 	log := bot.NewLogger(std.err, cfg.Log)
-	if err := bot.Watch(ctx, cfg, bot.WatchOptions{Log: log}); err != nil {
+	if err := bot.Watch(ctx, cfg, bot.WatchOptions{Log: log, Notifier: bot.NotifierFromEnv()}); err != nil {
 		log.Error("patchbot watch failed", "err", err)
 		return exitUsage
 	}
