@@ -196,18 +196,17 @@ func checkSession(ctx context.Context, std stdio, opt checkOptions, failOnSet bo
 			fmt.Fprintln(std.err, "patchbot: note: --tree auto: not inside a kernel checkout; checking the patches alone")
 		}
 	}
-	level := slog.LevelWarn
+	level := levelNote
 	if opt.quiet() {
 		level = slog.LevelError
 	}
-	ro.Log = slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: level}))
 	treeBar := checkBar(std, opt, "indexing tree")
 	reviewBar := checkBar(std, opt, "reviewing series")
+	// Notes and warnings share one style, and go above the bar that is
+	// drawing, never into it.
+	ro.Log = newCLILogger(std.err, level, func(write func()) { treeBar.Interrupt(func() { reviewBar.Interrupt(write) }) })
 	if !opt.quiet() {
-		ro.Note = func(msg string) {
-			// A note goes above the bar that is drawing, never into it.
-			treeBar.Interrupt(func() { reviewBar.Interrupt(func() { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }) })
-		}
+		ro.Note = func(msg string) { note(ro.Log, msg) }
 	}
 	ro.TreeProgress = func(done, total int) {
 		treeBar.Track(done, total)

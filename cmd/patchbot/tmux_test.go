@@ -77,7 +77,7 @@ func TestTriageInTmux(t *testing.T) {
 		if report.Cells(l) > 120 {
 			t.Errorf("a line wider than the pane: %q", l)
 		}
-		if strings.Contains(l, "reviewing series") || strings.Contains(l, "fetching") || strings.Contains(l, "indexing") {
+		if strings.Contains(l, "reviewing series") || strings.Contains(l, "reading mail") || strings.Contains(l, "fetching") || strings.Contains(l, "indexing") {
 			t.Errorf("a progress bar was left on screen: %q", l)
 		}
 	}

@@ -101,7 +101,11 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 	if opt.mark && (opt.configPath == "" || len(paths) > 0) {
 		return reportUsage(std.err, usageError{"--mark labels mails on an IMAP server: use it with -config FILE and no PATH"})
 	}
-	log := slog.New(slog.NewTextHandler(std.err, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	treeBar := progress.New(std.err, "indexing tree", 0)
+	bar := progress.New(std.err, "reviewing series", 0)
+	// Notes and warnings share one style, and go above the bar that is
+	// drawing, never into it.
+	log := newCLILogger(std.err, levelNote, func(write func()) { treeBar.Interrupt(func() { bar.Interrupt(write) }) })
 
 	var (
 		in       triageInput
@@ -120,14 +124,9 @@ func runTriage(ctx context.Context, args []string, std stdio) int {
 		ro.Tree = opt.tree
 	}
 	ro.Log = log
-	treeBar := progress.New(std.err, "indexing tree", 0)
 	ro.TreeProgress = treeBar.Track
-	bar := progress.New(std.err, "reviewing series", 0)
 	ro.Progress = bar.Track
-	ro.Note = func(msg string) {
-		// A note goes above the bar that is drawing, never into it.
-		treeBar.Interrupt(func() { bar.Interrupt(func() { fmt.Fprintf(std.err, "patchbot: note: %s\n", msg) }) })
-	}
+	ro.Note = func(msg string) { note(log, msg) }
 	sess, err := review.NewSession(ro)
 	if err != nil {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
