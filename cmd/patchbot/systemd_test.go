@@ -38,3 +38,25 @@ func TestSystemdUnitVerifies(t *testing.T) {
 		t.Errorf("systemd-analyze verify said:\n%s", out)
 	}
 }
+
+// With LogsDirectory= (systemd sets $LOGS_DIRECTORY) watch logs to
+// patchbot.log there as well as to the journal.
+func TestLogsDirectory(t *testing.T) {
+	dir := t.TempDir()
+	t.Setenv("LOGS_DIRECTORY", dir)
+	var stderr strings.Builder
+	w, closeLog, err := logDestination(&stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = w.Write([]byte("level=INFO msg=watching\n"))
+	closeLog()
+	b, err := os.ReadFile(filepath.Join(dir, "patchbot.log"))
+	if err != nil || string(b) != stderr.String() || stderr.Len() == 0 {
+		t.Errorf("log file %q (%v), stderr %q: want the same line in both", b, err, stderr.String())
+	}
+	t.Setenv("LOGS_DIRECTORY", "")
+	if w, _, _ := logDestination(&stderr); w != &stderr {
+		t.Error("without LOGS_DIRECTORY watch logs to stderr alone")
+	}
+}

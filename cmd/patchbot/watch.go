@@ -4,6 +4,9 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
+	"os"
+	"path/filepath"
 
 	"github.com/patchbot/patchbot/bot"
 	"github.com/patchbot/patchbot/config"
@@ -35,10 +38,37 @@ func runWatch(ctx context.Context, args []string, std stdio) int {
 		fmt.Fprintf(std.err, "patchbot: %v\n", err)
 		return exitUsage
 	}
-	log := bot.NewLogger(std.err, cfg.Log)
+	w, closeLog, err := logDestination(std.err)
+	if err != nil {
+		fmt.Fprintf(std.err, "patchbot: %v\n", err)
+		return exitUsage
+	}
+	defer closeLog()
+	log := bot.NewLogger(w, cfg.Log)
 	if err := bot.Watch(ctx, cfg, bot.WatchOptions{Log: log, Notifier: bot.NotifierFromEnv()}); err != nil {
 		log.Error("patchbot watch failed", "err", err)
 		return exitUsage
 	}
 	return exitClean
+}
+
+// logDestination is where watch logs: stderr (the journal, under systemd),
+// and also $LOGS_DIRECTORY/patchbot.log when systemd gives the unit a
+// LogsDirectory=.
+func logDestination(stderr io.Writer) (io.Writer, func(), error) {
+	dir := ""
+	for _, d := range filepath.SplitList(os.Getenv("LOGS_DIRECTORY")) {
+		if filepath.IsAbs(d) {
+			dir = d
+			break
+		}
+	}
+	if dir == "" {
+		return stderr, func() {}, nil
+	}
+	f, err := os.OpenFile(filepath.Join(dir, "patchbot.log"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, nil, fmt.Errorf("log to $LOGS_DIRECTORY: %w", err)
+	}
+	return io.MultiWriter(stderr, f), func() { _ = f.Close() }, nil
 }
