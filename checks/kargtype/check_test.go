@@ -59,3 +59,24 @@ func TestKargType(t *testing.T) {
 		})
 	}
 }
+
+// TestKargTypeThroughTheTree: on a tree already converted, a patch that
+// only touches the dispatcher brings no rule; the call through
+// sk->sk_prot->ioctl is followed by the types the tree gives (struct
+// foo_proto's ioctl takes the caller's struct sock *, and the tree binds
+// foo_raw_ioctl to it). Without the tree nothing names the callback, and
+// the check says nothing.
+func TestKargTypeThroughTheTree(t *testing.T) {
+	s := checktest.LoadFixture(t, "karg/posted")
+	fs, err := checktest.Run(context.Background(), kargtype.Check{}, s, &model.Env{Tree: checktest.IndexFixtureTree(t, "karg/posted/tree")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checktest.MatchFindings(t, fs, []checktest.Want{{Check: kargtype.ID, File: "net/foo/sock.c", Line: 44, Symbol: "foo_sk_ioctl",
+		Msg: "foo_sk_ioctl() prepares struct foo_a_req buffer (16 bytes) for FOOGETB, but foo_mr_ioctl() casts it to struct foo_b_req * for FOOGETB (net/foo/mr.c:17)"}})
+	fs, err = checktest.Run(context.Background(), kargtype.Check{}, checktest.LoadFixture(t, "karg/posted"), &model.Env{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	checktest.MatchFindings(t, fs, nil)
+}

@@ -44,7 +44,7 @@ func (r *review) follow(ctx context.Context, o object) []use {
 	first := hop{fn: o.fn, via: o.call.Func, im: o.body.Im, line: o.call.Line}
 	seen := map[string]bool{}
 	var out []use
-	for _, g := range r.callees(ctx, o.call, o.body.Im.File) {
+	for _, g := range r.callees(ctx, o.call, o.body) {
 		h := first
 		h.to = g.name
 		out = append(out, r.walk(ctx, g, o.arg, o.cmdArg, o.cmds, 1, []hop{h}, seen)...)
@@ -120,7 +120,7 @@ func (r *review) walk(ctx context.Context, f fnRef, objIdx, cmdIdx int, cmds com
 				if ci < 0 {
 					continue
 				}
-				for _, g := range r.callees(ctx, c, b.Im.File) {
+				for _, g := range r.callees(ctx, c, b) {
 					h := hop{fn: fn, via: c.Func, to: g.name, im: b.Im, line: c.Line}
 					p := append(append([]hop(nil), path...), h)
 					out = append(out, r.walk(ctx, g, j, ci, next, depth+1, p, seen)...)
@@ -175,15 +175,16 @@ func localBefore(bodies []model.Body, im *model.Image, name string, l int) (cfro
 // fnRef names a function as a call from file from reaches it.
 type fnRef struct{ name, from string }
 
-// callees are the functions a call in file from may enter: the function
+// callees are the functions a call in body b may enter: the function
 // named, or for a call through a callback member
 // (`sk->sk_prot->ioctl(...)`) the functions implementing the member under
 // a conversion rule in force (inferred from the series or pinned in
-// config), each as its own file sees it.
-func (r *review) callees(ctx context.Context, c cfront.Call, from string) []fnRef {
+// config) or, without one, of the tree's structs whose member takes the
+// call's first argument's type; each as its own file sees it.
+func (r *review) callees(ctx context.Context, c cfront.Call, b model.Body) []fnRef {
 	name := c.Func
 	if isIdent(name) {
-		return []fnRef{{name, from}}
+		return []fnRef{{name, b.Im.File}}
 	}
 	i := strings.LastIndex(name, "->")
 	if i < 0 {
@@ -193,7 +194,10 @@ func (r *review) callees(ctx context.Context, c cfront.Call, from string) []fnRe
 	if !isIdent(member) {
 		return nil
 	}
-	return r.implementers(ctx, member, len(c.Args))
+	if v := r.implementers(ctx, member, len(c.Args)); len(v) > 0 {
+		return v
+	}
+	return r.typedImplementers(ctx, member, c, b)
 }
 
 // implementers lists the functions implementing callback member (of any
@@ -228,6 +232,59 @@ func (r *review) implementers(ctx context.Context, member string, nargs int) []f
 			for _, f := range im.Unit().Funcs {
 				if f.Definition && f.Type.String() == rule.New && (model.FuncSite{Fn: f, Im: im}).Touched(im.Patch()) {
 					add(f.Name, im.File, f.Type)
+				}
+			}
+		}
+	}
+	r.impls[key] = out
+	return out
+}
+
+// typedImplementers resolves a call through member when no rule names
+// it: the structs of the tree that bind functions to member, kept when
+// their member's function type takes as many arguments and a first
+// parameter of the type the call's first argument has (`struct sock *`
+// for sk->sk_prot->ioctl(sk, ...): struct proto, not struct proto_ops);
+// then the functions they bind. Without a tree, or when the first
+// argument's type is unknown, none.
+func (r *review) typedImplementers(ctx context.Context, member string, c cfront.Call, b model.Body) []fnRef {
+	if len(c.Args) == 0 || c.Args[0].Ident == "" || c.Args[0].Text != c.Args[0].Ident {
+		return nil
+	}
+	first := ""
+	for _, p := range b.Def.Fn.Type.Params {
+		if p.Name == c.Args[0].Ident {
+			first = normType(p.Type.Plain())
+		}
+	}
+	if first == "" {
+		if d, ok := localBefore([]model.Body{b}, b.Im, c.Args[0].Ident, c.Line); ok {
+			first = normType(d.Type.Plain())
+		}
+	}
+	if first == "" {
+		return nil
+	}
+	key := fmt.Sprintf("typed|%s|%d|%s", member, len(c.Args), first)
+	if v, ok := r.impls[key]; ok {
+		return v
+	}
+	var out []fnRef
+	seen := map[string]bool{}
+	for _, st := range r.m.BindingStructs(member) {
+		def, ok := r.m.StructDef(ctx, st, r.k)
+		if !ok {
+			continue
+		}
+		for _, mem := range def.Members {
+			if mem.Name != member || mem.Func == nil || len(mem.Func.Params) != len(c.Args) ||
+				normType(mem.Func.Params[0].Type.Plain()) != first {
+				continue
+			}
+			for _, bs := range r.m.BoundFuncs(ctx, st, member) {
+				if k := bs.Func + "|" + bs.File; !seen[k] {
+					seen[k] = true
+					out = append(out, fnRef{bs.Func, bs.File})
 				}
 			}
 		}

@@ -273,3 +273,44 @@ func (m *Model) DefinitionText(fs FuncSite) []string {
 	}
 	return im.text
 }
+
+// BindingStructs lists the structs the tree binds functions to member
+// of, in any file (none without a tree): the structs a call through
+// `x->member(...)` may go through when no rule names one.
+func (m *Model) BindingStructs(member string) []string {
+	if m.env.Tree == nil {
+		return nil
+	}
+	return m.env.Tree.BindingStructs(member)
+}
+
+// BoundFuncs lists the functions bound to structName.member as of the
+// last patch: in the series' images, and in the tree's files anywhere
+// (whatever the needles) that the series does not have as whole files.
+// Each BindSite's File is the file binding it, which names the function
+// as that file sees it (see Definitions).
+func (m *Model) BoundFuncs(ctx context.Context, structName, member string) []BindSite {
+	var out []BindSite
+	last := m.last()
+	if last < 0 {
+		return nil
+	}
+	for _, im := range m.View(ctx, last) {
+		for _, b := range im.Bindings() {
+			if b.Struct == structName && b.Member == member {
+				out = append(out, b)
+			}
+		}
+	}
+	if m.env.Tree == nil {
+		return out
+	}
+	whole := m.wholeFiles(ctx, last)
+	for _, tb := range m.env.Tree.WithNeedles(nil).Bindings(structName, member) {
+		if whole[tb.File] {
+			continue
+		}
+		out = append(out, BindSite{Struct: tb.Struct, Var: tb.Var, Member: tb.Member, Func: tb.Func, File: tb.File, Line: tb.Line, FileLine: tb.Line})
+	}
+	return out
+}

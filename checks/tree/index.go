@@ -147,6 +147,46 @@ func (x *Index) Bindings(structName, member string) []Binding {
 	return out
 }
 
+// BindingStructs returns the structs whose member is bound to a function
+// in some initializer of the tree (all of its files, whatever the
+// needles), sorted: for `sk->sk_prot->ioctl(...)` without a conversion
+// rule naming the member, the structs whose ioctl it may be. The first
+// query of a member reads every binding key of the store; the answer is
+// kept.
+func (x *Index) BindingStructs(member string) []string {
+	x.st.mu.Lock()
+	defer x.st.mu.Unlock()
+	if v, ok := x.st.bindStructs[member]; ok {
+		return v
+	}
+	set := map[string]bool{}
+	err := x.st.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket([]byte(bucketBinds)).ForEach(func(k, _ []byte) error {
+			st, rest, ok := bytes.Cut(k, []byte{0})
+			if !ok {
+				return nil
+			}
+			if m, _, ok := bytes.Cut(rest, []byte{0}); ok && string(m) == member {
+				set[string(st)] = true
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		x.log.Warn("tree index unreadable", "path", x.st.path, "err", err)
+	}
+	out := make([]string, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	if x.st.bindStructs == nil {
+		x.st.bindStructs = map[string][]string{}
+	}
+	x.st.bindStructs[member] = out
+	return out
+}
+
 // Funcs returns every definition and prototype of the function name,
 // sorted by file and line.
 func (x *Index) Funcs(name string) []IndexedFunc {

@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -349,4 +350,34 @@ func TestTreeIndexResolve(t *testing.T) {
 			}
 		}
 	})
+}
+
+// BindingStructs names the structs whose member is bound anywhere in the
+// tree, whatever the needles.
+func TestBindingStructs(t *testing.T) {
+	root := t.TempDir()
+	for path, text := range map[string]string{
+		"net/a/a.c": "struct proto a_prot = {\n\t.ioctl = a_ioctl,\n};\n",
+		"net/b/b.c": "static const struct proto_ops b_ops = {\n\t.ioctl = b_ioctl,\n\t.bind = b_bind,\n};\n",
+		"net/c/c.c": "struct other c = {\n\t.bind = c_bind,\n};\n",
+	} {
+		p := filepath.Join(root, path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	x, err := BuildIndex(context.Background(), root, IndexOptions{CacheDir: t.TempDir(), Workers: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x = x.WithNeedles([]string{"nothing matches this"})
+	if got := x.BindingStructs("ioctl"); strings.Join(got, ",") != "proto,proto_ops" {
+		t.Errorf("BindingStructs(ioctl) = %v", got)
+	}
+	if got := x.BindingStructs("bind"); strings.Join(got, ",") != "other,proto_ops" {
+		t.Errorf("BindingStructs(bind) = %v", got)
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -33,6 +34,11 @@ const maxStores = 4
 type store struct {
 	db   *bolt.DB
 	path string
+
+	// bindStructs keeps, per member name, the structs with bindings of
+	// it (BindingStructs); the store is read-only, so the answer holds.
+	mu          sync.Mutex
+	bindStructs map[string][]string
 }
 
 // storePath is where the store of root (restricted to dirs) lives.

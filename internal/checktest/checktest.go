@@ -114,9 +114,16 @@ func LoadFixture(tb testing.TB, name string) *series.Series {
 // FixtureTree indexes the small kernel tree the fixtures apply to.
 func FixtureTree(tb testing.TB) *tree.Index {
 	tb.Helper()
-	x, err := tree.BuildIndex(context.Background(), filepath.Join(FixtureDir(), "tree"), tree.IndexOptions{CacheDir: tb.TempDir(), Workers: 1})
+	return IndexFixtureTree(tb, "tree")
+}
+
+// IndexFixtureTree indexes the tree at dir under the fixtures
+// (testdata/checks/DIR).
+func IndexFixtureTree(tb testing.TB, dir string) *tree.Index {
+	tb.Helper()
+	x, err := tree.BuildIndex(context.Background(), filepath.Join(FixtureDir(), dir), tree.IndexOptions{CacheDir: tb.TempDir(), Workers: 1})
 	if err != nil {
-		tb.Fatalf("index fixture tree: %v", err)
+		tb.Fatalf("index fixture tree %s: %v", dir, err)
 	}
 	return x
 }

@@ -23,7 +23,7 @@ from gen import git, write_files  # noqa: E402 (the shapes fixtures' git helpers
 BASE_DATE = 1796000000  # 2026-11-30
 
 
-def make_case(name, base, post, subject):
+def make_case(name, base, post, subject, tree=False):
     out = os.path.join(HERE, name)
     shutil.rmtree(out, ignore_errors=True)
     os.makedirs(out)
@@ -44,6 +44,9 @@ def make_case(name, base, post, subject):
         text = re.sub(r"^Message-Id: <[^>]+>", f"Message-Id: <karg-{name}-1@patchbot.test>", text, flags=re.M)
         with open(path, "w") as fh:
             fh.write(text)
+    if tree:
+        # The tree the reviewer has: the base the patch was made against.
+        write_files(os.path.join(out, "tree"), base)
     shutil.rmtree(repo)
 
 
@@ -318,3 +321,16 @@ make_case("sizes", BASE, {
 		}
 	case FOOGETB: {"""),
 }, "foo: pass kernel memory to the ioctl callback (known and unknown sizes)")
+
+# A tree already converted (struct foo_proto's ioctl takes int *karg, its
+# implementers are bound in the tree), and a patch that only touches the
+# dispatcher: no rule comes from the series, so the call through
+# sk->sk_prot->ioctl is resolved by the types the tree gives.
+POSTED = {
+    "include/net/foo.h": HEADER_NEW,
+    "net/foo/raw.c": RAW_NEW,
+    "net/foo/mr.c": mr_new(),
+    "net/foo/sock.c": sock_new(),
+}
+make_case("posted", POSTED, {"net/foo/sock.c": sock_new(buf_b="struct foo_a_req")},
+          "foo: prepare the buffers in one place (wrong buffer for FOOGETB)", tree=True)
