@@ -219,7 +219,7 @@ func Defaults() *Config {
 // else ~/.local/state/patchbot, else a patchbot directory under the system
 // temporary directory when no home directory is known.
 func defaultStateDir() string {
-	if d := firstDir(os.Getenv("STATE_DIRECTORY")); d != "" {
+	if d := SystemdDirectory("STATE_DIRECTORY"); d != "" {
 		return d
 	}
 	if d := os.Getenv("XDG_STATE_HOME"); d != "" && filepath.IsAbs(d) {
@@ -231,10 +231,11 @@ func defaultStateDir() string {
 	return filepath.Join(os.TempDir(), "patchbot-state")
 }
 
-// firstDir is the first absolute directory of a systemd directory list
+// SystemdDirectory is the first absolute directory of the list systemd
+// puts in variable env for StateDirectory=, LogsDirectory= and the like
 // ("/var/lib/patchbot:/var/lib/other"), "" when there is none.
-func firstDir(list string) string {
-	for _, d := range filepath.SplitList(list) {
+func SystemdDirectory(env string) string {
+	for _, d := range filepath.SplitList(os.Getenv(env)) {
 		if filepath.IsAbs(d) {
 			return d
 		}

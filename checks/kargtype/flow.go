@@ -91,7 +91,7 @@ func (r *review) walk(ctx context.Context, f fnRef, objIdx, cmdIdx int, cmds com
 			}
 			// `p = arg;` where p is a U *: the implicit conversion from
 			// void * that kernel style prefers to a cast.
-			d, ok := localBefore(bodies, b.Im, a.To, a.Line)
+			d, _, ok := localBefore(bodies, b.Im, a.To, a.Line)
 			if !ok {
 				continue
 			}
@@ -152,24 +152,26 @@ func (r *review) usesAt(fn string, im *model.Image, l int, b *cfront.Branch, cmd
 }
 
 // localBefore is the declaration of local name that line l of image im
-// sees (see inScope).
-func localBefore(bodies []model.Body, im *model.Image, name string, l int) (cfront.Decl, bool) {
+// sees, and the image it is in: the nearest before l in im (blocks of one
+// switch often declare one name with a type each), else one in another
+// piece of the function.
+func localBefore(bodies []model.Body, im *model.Image, name string, l int) (cfront.Decl, *model.Image, bool) {
 	var best cfront.Decl
-	found, same := false, false
+	var bestIm *model.Image
 	for _, b := range bodies {
 		for _, d := range b.Locals {
 			if d.Name != name {
 				continue
 			}
 			switch {
-			case b.Im == im && d.Line <= l && (!same || d.Line > best.Line):
-				best, found, same = d, true, true
-			case !found:
-				best, found = d, true
+			case b.Im == im && d.Line <= l && (bestIm != im || d.Line > best.Line):
+				best, bestIm = d, b.Im
+			case bestIm == nil && b.Im != im:
+				best, bestIm = d, b.Im
 			}
 		}
 	}
-	return best, found
+	return best, bestIm, bestIm != nil
 }
 
 // fnRef names a function as a call from file from reaches it.
@@ -223,9 +225,8 @@ func (r *review) implementers(ctx context.Context, member string, nargs int) []f
 			continue
 		}
 		for _, im := range r.m.Implementers(ctx, rule) {
-			for _, fs := range r.m.Definitions(ctx, im.Func, im.File, r.k) {
-				add(im.Func, im.File, fs.Fn.Type)
-				break
+			if defs := r.m.Definitions(ctx, im.Func, im.File, r.k); len(defs) > 0 {
+				add(im.Func, im.File, defs[0].Fn.Type)
 			}
 		}
 		for _, im := range r.m.View(ctx, r.k) {
@@ -258,7 +259,7 @@ func (r *review) typedImplementers(ctx context.Context, member string, c cfront.
 		}
 	}
 	if first == "" {
-		if d, ok := localBefore([]model.Body{b}, b.Im, c.Args[0].Ident, c.Line); ok {
+		if d, _, ok := localBefore([]model.Body{b}, b.Im, c.Args[0].Ident, c.Line); ok {
 			first = normType(d.Type.Plain())
 		}
 	}

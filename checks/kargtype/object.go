@@ -91,33 +91,6 @@ func hasAddrArg(c cfront.Call) bool {
 // on.
 func (r *review) objectsOf(ctx context.Context, fn, from string) []object {
 	bodies := r.m.Bodies(ctx, fn, from, r.k)
-	type local struct {
-		d  cfront.Decl
-		im *model.Image
-	}
-	locals := map[string][]local{}
-	for _, b := range bodies {
-		for _, d := range b.Locals {
-			locals[d.Name] = append(locals[d.Name], local{d, b.Im})
-		}
-	}
-	// inScope is the declaration of name a call at line l of im sees: the
-	// nearest before it in the same image (blocks of one switch often
-	// declare one name with a type each), else one in another piece of
-	// the function.
-	inScope := func(name string, im *model.Image, l int) (local, bool) {
-		var best local
-		found := false
-		for _, c := range locals[name] {
-			switch {
-			case c.im == im && c.d.Line <= l && (!found || best.im != im || c.d.Line > best.d.Line):
-				best, found = c, true
-			case !found && c.im != im:
-				best, found = c, true
-			}
-		}
-		return best, found
-	}
 	var out []object
 	for _, b := range bodies {
 		params := b.Def.Fn.Type.Params
@@ -126,15 +99,15 @@ func (r *review) objectsOf(ctx context.Context, fn, from string) []object {
 				if a.Ident == "" || a.Text != "&"+a.Ident {
 					continue
 				}
-				l, ok := inScope(a.Ident, b.Im, c.Line)
+				d, declIm, ok := localBefore(bodies, b.Im, a.Ident, c.Line)
 				if !ok {
 					continue
 				}
-				typ, ok := objectType(l.d.Type)
+				typ, ok := objectType(d.Type)
 				if !ok {
 					continue
 				}
-				o := object{fn: fn, body: b, decl: l.d, declIm: l.im, typ: typ, call: c, arg: i, cmdArg: -1}
+				o := object{fn: fn, body: b, decl: d, declIm: declIm, typ: typ, call: c, arg: i, cmdArg: -1}
 				if cl, ok := commandCase(c.Branch, params); ok {
 					o.perCommand = true
 					o.cmds = commands{}.under(cl)

@@ -56,13 +56,7 @@ func runWatch(ctx context.Context, args []string, std stdio) int {
 // and also $LOGS_DIRECTORY/patchbot.log when systemd gives the unit a
 // LogsDirectory=.
 func logDestination(stderr io.Writer) (io.Writer, func(), error) {
-	dir := ""
-	for _, d := range filepath.SplitList(os.Getenv("LOGS_DIRECTORY")) {
-		if filepath.IsAbs(d) {
-			dir = d
-			break
-		}
-	}
+	dir := config.SystemdDirectory("LOGS_DIRECTORY")
 	if dir == "" {
 		return stderr, func() {}, nil
 	}
